@@ -1,0 +1,15 @@
+//! The generation pipeline shared by `hyperspell`'s `build.rs` and `xtask`:
+//!
+//! spec text → [`load`] → [`normalize`] (3.1 → 3.0) → [`naming`] → [`generate`] (progenitor +
+//! our multipart, pagination and send wrappers) → formatted Rust source.
+
+pub mod diagnostic;
+pub mod generate;
+pub mod load;
+pub mod naming;
+pub mod normalize;
+
+pub use diagnostic::{Diagnostic, Note};
+pub use generate::{Flavor, Generated, Options, generate};
+pub use load::{Spec, load_bytes, load_file};
+pub use naming::Operation;

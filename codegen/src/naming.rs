@@ -1,0 +1,218 @@
+//! Operation names: one Rust method name per operation, deterministic and collision-checked.
+//!
+//! FastAPI operationIds are `<function>_<path with \W as _>_<method>`; when an id has that
+//! suffix, the Rust name is `<function>`. Otherwise it is the operationId in snake case, and an
+//! operation without an id is named from its method and path.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, escape_pointer_segment};
+use crate::load::Spec;
+
+/// The HTTP methods an OpenAPI path item can hold, in document order of the spec.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// One operation of the document and the Rust name it gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// Upper-case HTTP method.
+    pub method: String,
+    pub path: String,
+    /// The spec's operationId, if any.
+    pub operation_id: Option<String>,
+    /// The generated client method.
+    pub rust_name: String,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+}
+
+impl Operation {
+    /// `METHOD /path (operationId)`, for messages.
+    pub fn label(&self) -> String {
+        match &self.operation_id {
+            Some(id) => format!("{} {} ({id})", self.method, self.path),
+            None => format!("{} {}", self.method, self.path),
+        }
+    }
+}
+
+/// Lists the operations of `paths` in document order and names them.
+pub fn name_operations(spec: &Spec, doc: &Value) -> Result<Vec<Operation>, Diagnostic> {
+    let mut operations = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return Ok(operations);
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for method in METHODS {
+            let Some(operation) = item.get(method) else { continue };
+            let pointer = format!("/paths/{}/{method}", escape_pointer_segment(path));
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .filter(|id| !id.trim().is_empty())
+                .map(str::to_owned);
+            let rust_name = rust_name(method, path, operation_id.as_deref());
+            operations.push(Operation {
+                method: method.to_uppercase(),
+                path: path.clone(),
+                operation_id,
+                rust_name,
+                pointer,
+            });
+        }
+    }
+    check_unique(spec, &mut operations)?;
+    Ok(operations)
+}
+
+/// The Rust method name for one operation.
+pub fn rust_name(method: &str, path: &str, operation_id: Option<&str>) -> String {
+    let name = match operation_id {
+        Some(id) => match strip_fastapi_suffix(id, method, path) {
+            Some(function) => function.to_owned(),
+            None => id.to_snake_case(),
+        },
+        None => format!("{method}_{}", path_words(path)).to_snake_case(),
+    };
+    make_identifier(&name)
+}
+
+/// `add_memories_add_post` for `POST /memories/add` → `add`... only when the id is exactly
+/// FastAPI's `<function><path as \W→_>_<method>`.
+fn strip_fastapi_suffix<'a>(id: &'a str, method: &str, path: &str) -> Option<&'a str> {
+    let path_part: String = path
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    let suffix = format!("{path_part}_{method}");
+    let function = id.strip_suffix(&suffix)?;
+    (!function.is_empty() && function.chars().any(|c| c.is_alphanumeric())).then_some(function)
+}
+
+fn path_words(path: &str) -> String {
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() { "root".to_owned() } else { words.join("_") }
+}
+
+/// Makes `name` a valid, non-keyword Rust identifier in snake case.
+fn make_identifier(name: &str) -> String {
+    let mut name = name.to_snake_case();
+    if name.is_empty() {
+        name = "operation".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if syn::parse_str::<syn::Ident>(&name).is_err() {
+        name.push('_');
+    }
+    name
+}
+
+/// Stripped names that collide fall back to the full operationId; what still collides is an
+/// error naming both operations.
+fn check_unique(spec: &Spec, operations: &mut [Operation]) -> Result<(), Diagnostic> {
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    let mut collided = Vec::new();
+    for (index, operation) in operations.iter().enumerate() {
+        if let Some(&other) = first.get(&operation.rust_name) {
+            collided.push(other);
+            collided.push(index);
+        } else {
+            first.insert(operation.rust_name.clone(), index);
+        }
+    }
+    for index in collided {
+        let operation = &mut operations[index];
+        if let Some(id) = &operation.operation_id {
+            operation.rust_name = make_identifier(id);
+        }
+    }
+    let mut seen: BTreeMap<&str, &Operation> = BTreeMap::new();
+    for operation in operations.iter() {
+        if let Some(other) = seen.insert(&operation.rust_name, operation) {
+            let what = match (&operation.operation_id, &other.operation_id) {
+                (Some(a), Some(b)) if a == b => format!("duplicate operationId `{a}`"),
+                _ => format!("two operations get the same Rust name `{}`", operation.rust_name),
+            };
+            return Err(spec
+                .error_at(&format!("{}/operationId", operation.pointer), format!(
+                    "{what}: {} and {}",
+                    other.label(),
+                    operation.label()
+                ))
+                .operation(operation.label())
+                .help("give each operation a unique operationId"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fastapi_ids_keep_the_function_part() {
+        assert_eq!(
+            rust_name("post", "/auth/user_token", Some("generate_user_token_auth_user_token_post")),
+            "generate_user_token"
+        );
+        assert_eq!(
+            rust_name(
+                "post",
+                "/memories/update/{source}/{resource_id}",
+                Some("update_memories_update__source___resource_id__post")
+            ),
+            "update"
+        );
+    }
+
+    #[test]
+    fn other_ids_are_snake_cased() {
+        assert_eq!(rust_name("get", "/pets", Some("listPets")), "list_pets");
+        assert_eq!(rust_name("get", "/pets", Some("pets.list-all")), "pets_list_all");
+        assert_eq!(rust_name("get", "/x", Some("type")), "type_");
+        assert_eq!(rust_name("get", "/x", Some("2fa")), "_2fa");
+    }
+
+    #[test]
+    fn missing_ids_come_from_method_and_path() {
+        assert_eq!(rust_name("get", "/pets/{petId}/toys", None), "get_pets_pet_id_toys");
+        assert_eq!(rust_name("delete", "/", None), "delete_root");
+    }
+
+    fn spec_with(paths: Value) -> Spec {
+        let doc = serde_json::json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths});
+        Spec { file: "t.json".into(), text: doc.to_string(), doc }
+    }
+
+    #[test]
+    fn stripped_collisions_fall_back_to_the_full_id() {
+        let spec = spec_with(serde_json::json!({
+            "/a": {"get": {"operationId": "list_a_get"}},
+            "/b": {"get": {"operationId": "list_b_get"}}
+        }));
+        let names: Vec<_> = name_operations(&spec, &spec.doc).unwrap().into_iter().map(|o| o.rust_name).collect();
+        assert_eq!(names, ["list_a_get", "list_b_get"]);
+    }
+
+    #[test]
+    fn duplicate_ids_are_an_error_naming_both() {
+        let spec = spec_with(serde_json::json!({
+            "/a": {"get": {"operationId": "same"}},
+            "/b": {"post": {"operationId": "same"}}
+        }));
+        let err = name_operations(&spec, &spec.doc).unwrap_err();
+        assert!(err.message.contains("duplicate operationId `same`"), "{err}");
+        assert!(err.message.contains("GET /a") && err.message.contains("POST /b"), "{err}");
+        assert_eq!(err.pointer.as_deref(), Some("/paths/~1b/post/operationId"));
+    }
+}

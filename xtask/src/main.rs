@@ -1,0 +1,53 @@
+//! Project automation: `cargo xtask <command>`. See `cargo xtask help`.
+
+use std::process::ExitCode;
+
+mod generate;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  generate --spec FILE --list       print METHOD, PATH, operationId and Rust method per operation
+  generate --spec FILE --out DIR    write a standalone client crate generated from FILE
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "generate" => generate::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        other => Err(Failure::Usage(format!("unknown command `{other}`"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// How a command failed: bad arguments (exit 2) or the work itself (exit 1).
+#[derive(Debug)]
+pub enum Failure {
+    Usage(String),
+    Failed(String),
+}
+
+impl From<hyperspell_codegen::Diagnostic> for Failure {
+    fn from(diagnostic: hyperspell_codegen::Diagnostic) -> Self {
+        Failure::Failed(diagnostic.to_string())
+    }
+}
