@@ -1,1 +1,49 @@
-fn main() {}
+//! Generates the Hyperspell client from `spec/hyperspell.yaml` (or `$HYPERSPELL_SPEC`) into
+//! `$OUT_DIR` with the shared pipeline in `hyperspell-codegen`. Never touches the network.
+
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo::rerun-if-env-changed=HYPERSPELL_SPEC");
+    let spec = match std::env::var_os("HYPERSPELL_SPEC") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env("CARGO_MANIFEST_DIR")).join("spec/hyperspell.yaml"),
+    };
+    println!("cargo::rerun-if-changed={}", spec.display());
+    let out_dir = PathBuf::from(env("OUT_DIR"));
+    let options = hyperspell_codegen::Options {
+        flavor: hyperspell_codegen::Flavor::Hyperspell,
+        mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
+    };
+
+    let generated = hyperspell_codegen::load_file(&spec)
+        .and_then(|loaded| hyperspell_codegen::generate(&loaded, &options));
+    let generated = match generated {
+        Ok(generated) => generated,
+        Err(diagnostic) => {
+            // One clear message, no panic and no backtrace.
+            for line in diagnostic.to_string().lines() {
+                println!("cargo::error={line}");
+            }
+            std::process::exit(1);
+        }
+    };
+    write(&out_dir.join("hyperspell_client.rs"), &generated.code);
+    if let Some(mock) = &generated.mock {
+        write(&out_dir.join("hyperspell_mock.rs"), mock);
+    }
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        println!("cargo::error={name} is not set: build.rs must run under cargo");
+        std::process::exit(1)
+    })
+}
+
+fn write(path: &std::path::Path, text: &str) {
+    if let Err(e) = std::fs::write(path, text) {
+        println!("cargo::error=cannot write {}: {e}", path.display());
+        std::process::exit(1);
+    }
+}

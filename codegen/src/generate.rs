@@ -50,8 +50,8 @@ impl Default for Options {
 pub struct Generated {
     /// The client and its types, formatted.
     pub code: String,
-    /// httpmock helpers (when asked for), formatted; they refer to the client as `crate`-level
-    /// `types` module through `super::`.
+    /// httpmock helpers (when asked for), formatted; they `use crate::*`, so the crate must
+    /// re-export `types` at its root.
     pub mock: Option<String>,
     /// Every operation of the spec, in document order, with its Rust name.
     pub operations: Vec<Operation>,
@@ -79,7 +79,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         multipart::generate(spec, &doc, &multipart_ops, generator.get_type_space(), options.flavor)?;
     let mut extra = vec![multipart_tokens];
     if options.flavor == Flavor::Hyperspell {
-        extra.push(operations::metadata(spec, &doc, &operations));
+        extra.push(operations::metadata(&doc, &operations));
         extra.push(pagination::streams(&doc, &operations, generator.get_type_space()));
     }
 
@@ -87,13 +87,16 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         Diagnostic::new(&spec.file, format!("internal error: generated code does not parse: {e}"))
             .help("please report this with the spec that caused it")
     })?;
+    merge_modules(&mut file);
     if options.flavor == Flavor::Hyperspell {
         wrap_send::wrap(&mut file, &operations);
     }
     let code = prettyplease::unparse(&file);
 
     let mock = if options.mock {
-        let mock_tokens = quiet_catch(|| generator.httpmock(&api, "super"))
+        // A fresh generator: `httpmock` registers the component types again.
+        let mut mock_generator = progenitor_impl::Generator::new(&settings(options.flavor));
+        let mock_tokens = quiet_catch(|| mock_generator.httpmock(&api, "crate"))
             .map_err(|panic| progenitor_failure(spec, &operations, &panic, true))?
             .map_err(|e| progenitor_failure(spec, &operations, &e.to_string(), false))?;
         let mock_file: syn::File = syn::parse2(mock_tokens).map_err(|e| {
@@ -111,6 +114,25 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         multipart_operations: multipart_ops.iter().map(|m| m.operation.rust_name.clone()).collect(),
         notes,
     })
+}
+
+/// Our generators emit `mod builder { .. }` too: fold each repeated inline module into the first.
+fn merge_modules(file: &mut syn::File) {
+    let mut merged: Vec<syn::Item> = Vec::with_capacity(file.items.len());
+    for item in std::mem::take(&mut file.items) {
+        if let syn::Item::Mod(module) = &item
+            && let Some((_, extra)) = &module.content
+            && let Some(syn::Item::Mod(first)) = merged.iter_mut().find(|existing| {
+                matches!(existing, syn::Item::Mod(m) if m.ident == module.ident && m.content.is_some())
+            })
+            && let Some((_, items)) = &mut first.content
+        {
+            items.extend(extra.iter().cloned());
+            continue;
+        }
+        merged.push(item);
+    }
+    file.items = merged;
 }
 
 fn settings(flavor: Flavor) -> progenitor_impl::GenerationSettings {
