@@ -1,0 +1,210 @@
+//! OpenAPI 3.1 → 3.0.3 normalization, plus the rules that make a document acceptable to
+//! progenitor 0.15 (and the `openapiv3` 2.2 model it reads).
+//!
+//! Every rule here is general: it applies to any OpenAPI document, whatever API it describes,
+//! and 3.1 constructs met in documents labelled 3.0 (type arrays, `const`, ...) are treated the
+//! same way. The rules keep the meaning of the document wherever progenitor can express it
+//! (nullable stays nullable, required stays required, unions stay unions); whatever has to be
+//! dropped or changed in meaning is reported as a [`Note`].
+//!
+//! The passes, in order:
+//!
+//! 1. [`document`]: walks the document structure (paths, operations, parameters, bodies,
+//!    responses, headers, components, ...) — checks every `$ref` ([`refs`]), inlines path-item
+//!    references, removes webhooks and the other 3.1-only document fields, and hands every
+//!    Schema Object to [`schema`] (3.1 keywords → 3.0) and [`defaults`] (defaults typify cannot
+//!    express).
+//! 2. [`compat`]: progenitor's own limits — one media type per body and per response, one
+//!    success type and one error type per operation, no cookie parameters, ...
+//!
+//! Fatal problems (a `$ref` to something that does not exist, a `$ref` to another file) are a
+//! [`Diagnostic`] pointing at the offending node.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Note, escape_pointer_segment};
+use crate::load::Spec;
+
+mod compat;
+mod defaults;
+mod document;
+mod refs;
+mod schema;
+
+/// Returns a copy of `spec.doc` that progenitor and `openapiv3` accept, with notes on what changed.
+pub fn normalize(spec: &Spec) -> Result<(Value, Vec<Note>), Diagnostic> {
+    let mut doc = spec.doc.clone();
+    let mut ctx = Ctx::new(spec);
+    document::document(&mut ctx, &mut doc)?;
+    refs::materialize_hoisted(&mut ctx, &mut doc)?;
+    compat::compat(&mut ctx, &mut doc);
+    Ok((doc, ctx.finish()))
+}
+
+/// State shared by the passes: the source document (for `$ref` targets and error locations)
+/// and the notes gathered so far.
+pub(crate) struct Ctx<'a> {
+    pub spec: &'a Spec,
+    notes: Vec<Note>,
+    /// Keywords removed because OpenAPI 3.0 has no equivalent: keyword → (first place, count).
+    /// Reported once per keyword, so that a keyword used on every property is one note.
+    removed_keywords: BTreeMap<String, (String, usize)>,
+    /// Schema `$ref`s that progenitor cannot resolve (not `#/components/schemas/<name>`) and
+    /// that were given a component of their own: target pointer → component name.
+    hoisted: BTreeMap<String, String>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(spec: &'a Spec) -> Self {
+        Ctx {
+            spec,
+            notes: Vec::new(),
+            removed_keywords: BTreeMap::new(),
+            hoisted: BTreeMap::new(),
+        }
+    }
+
+    /// The document as loaded: where `$ref` targets are looked up.
+    pub fn original(&self) -> &'a Value {
+        &self.spec.doc
+    }
+
+    pub fn note(&mut self, pointer: &str, message: impl Into<String>) {
+        self.notes.push(Note {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Records that `keyword` was removed at `pointer` (reported once per keyword).
+    pub fn removed_keyword(&mut self, keyword: &str, pointer: &str) {
+        self.removed_keywords
+            .entry(keyword.to_owned())
+            .and_modify(|(_, count)| *count += 1)
+            .or_insert_with(|| (pointer.to_owned(), 1));
+    }
+
+    fn finish(mut self) -> Vec<Note> {
+        for (keyword, (pointer, count)) in std::mem::take(&mut self.removed_keywords) {
+            let places = if count == 1 {
+                "1 place".to_owned()
+            } else {
+                format!("{count} places")
+            };
+            self.note(
+                &pointer,
+                format!(
+                    "removed schema keyword `{keyword}` ({places}): OpenAPI 3.0 and the \
+                     generator have no equivalent, so the client does not check it"
+                ),
+            );
+        }
+        self.notes
+    }
+}
+
+/// `pointer` + `/segment`, escaping the segment.
+pub(crate) fn join(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", escape_pointer_segment(segment))
+}
+
+/// `x-...` specification extensions, kept everywhere.
+pub(crate) fn is_extension(key: &str) -> bool {
+    key.starts_with("x-")
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use serde_json::Value;
+
+    use crate::diagnostic::{Diagnostic, Note};
+    use crate::load::Spec;
+
+    pub fn spec(doc: Value) -> Spec {
+        Spec {
+            file: "test.json".into(),
+            text: serde_json::to_string_pretty(&doc).unwrap(),
+            doc,
+        }
+    }
+
+    /// A 3.1 document around `components.schemas`.
+    pub fn with_schemas(schemas: Value) -> Value {
+        serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas}
+        })
+    }
+
+    /// A 3.1 document around `paths`.
+    pub fn with_paths(paths: Value) -> Value {
+        serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": paths
+        })
+    }
+
+    pub fn run(doc: Value) -> Result<(Value, Vec<Note>), Diagnostic> {
+        super::normalize(&spec(doc))
+    }
+
+    pub fn ok(doc: Value) -> (Value, Vec<Note>) {
+        match run(doc) {
+            Ok(out) => out,
+            Err(e) => panic!("normalize failed: {e}"),
+        }
+    }
+
+    /// Normalizes `{components: {schemas: {S: schema}}}` and returns the resulting `S`.
+    pub fn schema(schema: Value) -> Value {
+        normalize_schema(schema).0
+    }
+
+    pub fn normalize_schema(schema: Value) -> (Value, Vec<Note>) {
+        let (doc, notes) = ok(with_schemas(serde_json::json!({ "S": schema })));
+        (doc["components"]["schemas"]["S"].clone(), notes)
+    }
+
+    /// The result must still be readable by progenitor's OpenAPI model.
+    pub fn assert_openapiv3(doc: &Value) {
+        if let Err(e) = serde_json::from_value::<openapiv3::OpenAPI>(doc.clone()) {
+            panic!("openapiv3 rejects the result: {e}\n{doc:#}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::test_support::*;
+
+    #[test]
+    fn sets_openapi_3_0_3() {
+        let (doc, _) = ok(with_paths(json!({})));
+        assert_eq!(doc["openapi"], "3.0.3");
+        assert_openapiv3(&doc);
+    }
+
+    #[test]
+    fn removed_keywords_are_one_note_per_keyword() {
+        let (_, notes) = ok(with_schemas(json!({
+            "A": {"type": "object", "properties": {
+                "a": {"type": "string", "chunkable": false},
+                "b": {"type": "string", "chunkable": true}
+            }}
+        })));
+        let chunkable: Vec<_> = notes
+            .iter()
+            .filter(|n| n.message.contains("`chunkable`"))
+            .collect();
+        assert_eq!(chunkable.len(), 1, "{notes:?}");
+        assert!(chunkable[0].message.contains("2 places"), "{notes:?}");
+        assert_eq!(chunkable[0].pointer, "/components/schemas/A/properties/a");
+    }
+}
