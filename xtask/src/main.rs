@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 mod generate;
+mod sync;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -10,6 +11,8 @@ usage: cargo xtask <command> [options]
 commands:
   generate --spec FILE --list       print METHOD, PATH, operationId and Rust method per operation
   generate --spec FILE --out DIR    write a standalone client crate generated from FILE
+  sync-spec [--from URL|FILE]       fetch, validate and vendor spec/hyperspell.yaml (+ its lock)
+  sync-spec --check                 verify spec/ against its lock and the pipeline (no network)
 ";
 
 fn main() -> ExitCode {
@@ -20,6 +23,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "generate" => generate::run(rest),
+        "sync-spec" => sync::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
