@@ -174,3 +174,80 @@ fn restore(replaced: &[Replacement<'_>]) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sync-lock-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn all_files_are_replaced_and_no_temp_file_stays() {
+        let dir = scratch("ok");
+        let (a, b) = (dir.join("a"), dir.join("b"));
+        std::fs::write(&a, "old a").unwrap();
+        replace_files(&[
+            Replacement {
+                path: &a,
+                new: b"new a",
+                old: Some(b"old a"),
+            },
+            Replacement {
+                path: &b,
+                new: b"new b",
+                old: None,
+            },
+        ])
+        .unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"new a");
+        assert_eq!(std::fs::read(&b).unwrap(), b"new b");
+        assert_eq!(listing(&dir), ["a", "b"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_rename_puts_back_what_was_already_replaced() {
+        let dir = scratch("restore");
+        let (a, b) = (dir.join("a"), dir.join("b"));
+        std::fs::write(&a, "old a").unwrap();
+        // A non-empty directory cannot be replaced by a file: the second rename fails.
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(b.join("inside"), "x").unwrap();
+        let result = replace_files(&[
+            Replacement {
+                path: &a,
+                new: b"new a",
+                old: Some(b"old a"),
+            },
+            Replacement {
+                path: &b,
+                new: b"new b",
+                old: None,
+            },
+        ]);
+        let Err(Failure::Failed(message)) = result else {
+            panic!("the rename must fail")
+        };
+        assert!(
+            message.contains("cannot replace") && message.contains("nothing was written"),
+            "{message}"
+        );
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert_eq!(listing(&dir), ["a", "b"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

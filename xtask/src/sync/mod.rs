@@ -309,7 +309,7 @@ fn compile_check(bytes: &[u8]) -> Result<(), Failure> {
             format!(
                 "the client generated from the new spec does not compile (cargo check: {status})"
             ),
-            "see cargo's errors above; the generator needs a fix before this spec can be vendored",
+            "see cargo's errors above: the crate or the generator needs changes before this spec can be vendored",
         )),
         Err(e) => Err(failed(
             format!("cannot run cargo: {e}"),
