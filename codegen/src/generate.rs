@@ -72,20 +72,32 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
 
     let mut generator = progenitor_impl::Generator::new(&settings(options.flavor));
     let tokens = quiet_catch(|| generator.generate_tokens(&api))
-        .map_err(|panic| progenitor_failure(spec, &operations, &panic, true))?
-        .map_err(|e| progenitor_failure(spec, &operations, &e.to_string(), false))?;
+        .map_err(|panic| progenitor_failure(spec, &doc, &operations, &panic, true))?
+        .map_err(|e| progenitor_failure(spec, &doc, &operations, &e.to_string(), false))?;
 
-    let multipart_tokens =
-        multipart::generate(spec, &doc, &multipart_ops, generator.get_type_space(), options.flavor)?;
+    let multipart_tokens = multipart::generate(
+        spec,
+        &doc,
+        &multipart_ops,
+        generator.get_type_space(),
+        options.flavor,
+    )?;
     let mut extra = vec![multipart_tokens];
     if options.flavor == Flavor::Hyperspell {
         extra.push(operations::metadata(&doc, &operations));
-        extra.push(pagination::streams(&doc, &operations, generator.get_type_space()));
+        extra.push(pagination::streams(
+            &doc,
+            &operations,
+            generator.get_type_space(),
+        ));
     }
 
     let mut file: syn::File = syn::parse2(quote! { #tokens #(#extra)* }).map_err(|e| {
-        Diagnostic::new(&spec.file, format!("internal error: generated code does not parse: {e}"))
-            .help("please report this with the spec that caused it")
+        Diagnostic::new(
+            &spec.file,
+            format!("internal error: generated code does not parse: {e}"),
+        )
+        .help("please report this with the spec that caused it")
     })?;
     merge_modules(&mut file);
     if options.flavor == Flavor::Hyperspell {
@@ -97,10 +109,13 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         // A fresh generator: `httpmock` registers the component types again.
         let mut mock_generator = progenitor_impl::Generator::new(&settings(options.flavor));
         let mock_tokens = quiet_catch(|| mock_generator.httpmock(&api, "crate"))
-            .map_err(|panic| progenitor_failure(spec, &operations, &panic, true))?
-            .map_err(|e| progenitor_failure(spec, &operations, &e.to_string(), false))?;
+            .map_err(|panic| progenitor_failure(spec, &doc, &operations, &panic, true))?
+            .map_err(|e| progenitor_failure(spec, &doc, &operations, &e.to_string(), false))?;
         let mock_file: syn::File = syn::parse2(mock_tokens).map_err(|e| {
-            Diagnostic::new(&spec.file, format!("internal error: mock code does not parse: {e}"))
+            Diagnostic::new(
+                &spec.file,
+                format!("internal error: mock code does not parse: {e}"),
+            )
         })?;
         Some(prettyplease::unparse(&mock_file))
     } else {
@@ -111,7 +126,10 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         code,
         mock,
         operations,
-        multipart_operations: multipart_ops.iter().map(|m| m.operation.rust_name.clone()).collect(),
+        multipart_operations: multipart_ops
+            .iter()
+            .map(|m| m.operation.rust_name.clone())
+            .collect(),
         notes,
     })
 }
@@ -152,8 +170,14 @@ fn settings(flavor: Flavor) -> progenitor_impl::GenerationSettings {
 /// progenitor names methods after operationIds: give it ours.
 fn set_operation_ids(doc: &mut Value, operations: &[Operation]) {
     for operation in operations {
-        if let Some(object) = doc.pointer_mut(&operation.pointer).and_then(Value::as_object_mut) {
-            object.insert("operationId".into(), Value::String(operation.rust_name.clone()));
+        if let Some(object) = doc
+            .pointer_mut(&operation.pointer)
+            .and_then(Value::as_object_mut)
+        {
+            object.insert(
+                "operationId".into(),
+                Value::String(operation.rust_name.clone()),
+            );
         }
     }
 }
@@ -162,8 +186,11 @@ fn to_openapiv3(spec: &Spec, doc: &Value) -> Result<openapiv3::OpenAPI, Diagnost
     serde_path_to_error::deserialize(doc).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let inner = e.inner().to_string();
-        spec.error_at(&pointer, format!("not a valid OpenAPI document here: {inner}"))
-            .help("fix the document at that place; see the OpenAPI specification for the field")
+        spec.error_at(
+            &pointer,
+            format!("not a valid OpenAPI document here: {inner}"),
+        )
+        .help("fix the document at that place; see the OpenAPI specification for the field")
     })
 }
 
@@ -199,18 +226,53 @@ fn quiet_catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// A progenitor error or panic, located at the operation it names when it names one.
-fn progenitor_failure(spec: &Spec, operations: &[Operation], message: &str, panicked: bool) -> Diagnostic {
-    let operation = operations.iter().find(|op| message_mentions(message, &op.rust_name));
-    let what = if panicked { "the generator (progenitor) crashed" } else { "the generator (progenitor) rejected the spec" };
-    let mut diagnostic = match operation {
-        Some(op) => spec.error_at(&op.pointer, format!("{what}: {message}")).operation(op.label()),
-        None => Diagnostic::new(&spec.file, format!("{what}: {message}")),
+/// A progenitor error or panic, located at the operation or schema it concerns when found.
+fn progenitor_failure(
+    spec: &Spec,
+    doc: &Value,
+    operations: &[Operation],
+    message: &str,
+    panicked: bool,
+) -> Diagnostic {
+    let what = if panicked {
+        "the generator (progenitor) crashed"
+    } else {
+        "the generator (progenitor) rejected the spec"
     };
-    diagnostic = diagnostic.help(
-        "this construct cannot be expressed by the generator; simplify it in the spec or report it",
-    );
-    diagnostic
+    let help = "this construct cannot be expressed by the generator; simplify it in the spec or report it";
+    if let Some(op) = operations.iter().find(|op| message_mentions(message, &op.rust_name)) {
+        return spec
+            .error_at(&op.pointer, format!("{what}: {message}"))
+            .operation(op.label())
+            .help(help);
+    }
+    if let Some(schema) = failing_component_schema(doc) {
+        let pointer = format!(
+            "/components/schemas/{}",
+            crate::diagnostic::escape_pointer_segment(&schema)
+        );
+        return spec
+            .error_at(&pointer, format!("{what} in schema `{schema}`: {message}"))
+            .help(help);
+    }
+    Diagnostic::new(&spec.file, format!("{what}: {message}")).help(help)
+}
+
+/// Finds a component schema typify rejects on its own (every other component stands in as
+/// "any"), so a type error can name its schema. Only runs on the error path.
+fn failing_component_schema(doc: &Value) -> Option<String> {
+    let schemas = doc.pointer("/components/schemas")?.as_object()?;
+    let any = schemars::schema::Schema::Bool(true);
+    schemas.iter().find_map(|(name, schema)| {
+        let schema: schemars::schema::Schema = serde_json::from_value(schema.clone()).ok()?;
+        let definitions = schemas.keys().map(|other| {
+            let definition = if other == name { schema.clone() } else { any.clone() };
+            (other.clone(), definition)
+        });
+        let mut type_space = typify::TypeSpace::new(&typify::TypeSpaceSettings::default());
+        let failed = quiet_catch(|| type_space.add_ref_types(definitions).is_err()).unwrap_or(true);
+        failed.then(|| name.clone())
+    })
 }
 
 fn message_mentions(message: &str, name: &str) -> bool {
@@ -221,7 +283,10 @@ fn message_mentions(message: &str, name: &str) -> bool {
 
 /// Identifier for an operation's metadata constant, e.g. `ADD_BULK`.
 pub(crate) fn operation_const(operation: &Operation) -> syn::Ident {
-    format_ident!("{}", operation.rust_name.trim_end_matches('_').to_uppercase())
+    format_ident!(
+        "{}",
+        operation.rust_name.trim_end_matches('_').to_uppercase()
+    )
 }
 
 /// `UpperCamelCase` builder name progenitor gives an operation.
@@ -234,7 +299,10 @@ pub(crate) fn builder_name(operation: &Operation) -> String {
 pub(crate) fn ref_type(type_space: &typify::TypeSpace, reference: &str) -> Option<TokenStream> {
     let name = reference.strip_prefix("#/components/schemas/")?;
     let wanted = typify_type_name(name);
-    type_space.iter_types().find(|t| t.name() == wanted).map(|t| t.ident())
+    type_space
+        .iter_types()
+        .find(|t| t.name() == wanted)
+        .map(|t| t.ident())
 }
 
 /// The name typify gives a component schema (its `sanitize(name, Pascal)`).
@@ -243,7 +311,13 @@ fn typify_type_name(name: &str) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let out = cleaned.to_pascal_case();
     match out.chars().next() {

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+mod ci;
 mod generate;
 mod sync;
 
@@ -9,6 +10,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
+  ci                                run everything CI runs: fmt, clippy, sync-spec --check, all tests
   generate --spec FILE --list       print METHOD, PATH, operationId and Rust method per operation
   generate --spec FILE --out DIR    write a standalone client crate generated from FILE
   sync-spec [--from URL|FILE]       fetch, validate and vendor spec/hyperspell.yaml (+ its lock)
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let result = match command.as_str() {
+        "ci" => ci::run(rest),
         "generate" => generate::run(rest),
         "sync-spec" => sync::run(rest),
         "help" | "--help" | "-h" => {
