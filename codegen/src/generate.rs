@@ -184,14 +184,86 @@ fn set_operation_ids(doc: &mut Value, operations: &[Operation]) {
 
 fn to_openapiv3(spec: &Spec, doc: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     serde_path_to_error::deserialize(doc).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        let inner = e.inner().to_string();
+        let (pointer, message) =
+            deepest_failure(doc, path_to_pointer(e.path()), e.inner().to_string());
         spec.error_at(
             &pointer,
-            format!("not a valid OpenAPI document here: {inner}"),
+            format!("not a valid OpenAPI document here: {message}"),
         )
         .help("fix the document at that place; see the OpenAPI specification for the field")
     })
+}
+
+/// openapiv3's untagged and flattened types lose serde's path (an error in one parameter is
+/// reported at `/paths`): descend into the children whose type we know while one of them fails
+/// on its own, to report the deepest failing node.
+fn deepest_failure(doc: &Value, mut pointer: String, mut message: String) -> (String, String) {
+    'descend: loop {
+        let Some(node) = doc.pointer(&pointer) else {
+            break;
+        };
+        let children: Vec<(String, &Value)> = match node {
+            Value::Object(map) => map
+                .iter()
+                .map(|(key, child)| {
+                    (
+                        format!(
+                            "{pointer}/{}",
+                            crate::diagnostic::escape_pointer_segment(key)
+                        ),
+                        child,
+                    )
+                })
+                .collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, child)| (format!("{pointer}/{i}"), child))
+                .collect(),
+            _ => break,
+        };
+        for (child_pointer, child) in children {
+            if let Some((inner, child_message)) = check_known_node(&child_pointer, child) {
+                pointer = format!("{child_pointer}{inner}");
+                message = child_message;
+                continue 'descend;
+            }
+        }
+        break;
+    }
+    (pointer, message)
+}
+
+/// Deserializes `value` as the OpenAPI object its position says it is; on failure returns the
+/// path inside it and the message. `None` when it is fine or its type is not known here.
+fn check_known_node(pointer: &str, value: &Value) -> Option<(String, String)> {
+    use openapiv3::{
+        Operation as Op, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
+    };
+    fn check<T: serde::de::DeserializeOwned>(value: &Value) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(value)
+            .err()
+            .map(|e| (path_to_pointer(e.path()), e.inner().to_string()))
+    }
+    let segments = crate::diagnostic::pointer_segments(pointer);
+    let tail: Vec<&str> = segments.iter().rev().take(3).map(String::as_str).collect();
+    match (
+        segments.first().map(String::as_str),
+        segments.len(),
+        tail.as_slice(),
+    ) {
+        (Some("paths"), 2, _) => check::<PathItem>(value),
+        (Some("paths"), 3, [method, ..]) if naming::METHODS.contains(method) => check::<Op>(value),
+        (_, _, [_, "parameters", ..]) => check::<ReferenceOr<Parameter>>(value),
+        (_, _, ["requestBody", ..]) => check::<ReferenceOr<RequestBody>>(value),
+        (_, _, [_, "responses", ..]) => check::<ReferenceOr<Response>>(value),
+        (Some("components"), 3, [_, "schemas", ..])
+        | (_, _, ["schema" | "items" | "additionalProperties" | "not", ..])
+        | (_, _, [_, "properties" | "allOf" | "anyOf" | "oneOf", ..]) => {
+            check::<ReferenceOr<Schema>>(value)
+        }
+        _ => None,
+    }
 }
 
 /// `serde_path_to_error`'s `paths./a.get.responses` → `/paths/~1a/get/responses`.
@@ -239,8 +311,12 @@ fn progenitor_failure(
     } else {
         "the generator (progenitor) rejected the spec"
     };
-    let help = "this construct cannot be expressed by the generator; simplify it in the spec or report it";
-    if let Some(op) = operations.iter().find(|op| message_mentions(message, &op.rust_name)) {
+    let help =
+        "this construct cannot be expressed by the generator; simplify it in the spec or report it";
+    if let Some(op) = operations
+        .iter()
+        .find(|op| message_mentions(message, &op.rust_name))
+    {
         return spec
             .error_at(&op.pointer, format!("{what}: {message}"))
             .operation(op.label())
@@ -266,7 +342,11 @@ fn failing_component_schema(doc: &Value) -> Option<String> {
     schemas.iter().find_map(|(name, schema)| {
         let schema: schemars::schema::Schema = serde_json::from_value(schema.clone()).ok()?;
         let definitions = schemas.keys().map(|other| {
-            let definition = if other == name { schema.clone() } else { any.clone() };
+            let definition = if other == name {
+                schema.clone()
+            } else {
+                any.clone()
+            };
             (other.clone(), definition)
         });
         let mut type_space = typify::TypeSpace::new(&typify::TypeSpaceSettings::default());

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 mod ci;
+mod diff;
 mod generate;
 mod sync;
 
@@ -11,8 +12,10 @@ usage: cargo xtask <command> [options]
 
 commands:
   ci                                run everything CI runs: fmt, clippy, sync-spec --check, all tests
+  diff-spec [BASE] [REVISION]       API and Rust changes between two specs (files or git revisions)
   generate --spec FILE --list       print METHOD, PATH, operationId and Rust method per operation
   generate --spec FILE --out DIR    write a standalone client crate generated from FILE
+  generate --spec FILE --time       time parsing and the whole pipeline (median of 7)
   sync-spec [--from URL|FILE]       fetch, validate and vendor spec/hyperspell.yaml (+ its lock)
   sync-spec --check                 verify spec/ against its lock and the pipeline (no network)
 ";
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "ci" => ci::run(rest),
+        "diff-spec" => diff::run(rest),
         "generate" => generate::run(rest),
         "sync-spec" => sync::run(rest),
         "help" | "--help" | "-h" => {
@@ -43,6 +47,10 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::from(1)
         }
+        Err(Failure::Input(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -51,6 +59,8 @@ fn main() -> ExitCode {
 pub enum Failure {
     Usage(String),
     Failed(String),
+    /// Unreadable or invalid input (exit 2, without the usage text).
+    Input(String),
 }
 
 impl From<hyperspell_codegen::Diagnostic> for Failure {
