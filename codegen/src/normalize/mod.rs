@@ -14,7 +14,8 @@
 //!    references, removes webhooks and the other 3.1-only document fields, and hands every
 //!    Schema Object to [`schema`] (3.1 keywords → 3.0) and [`defaults`] (defaults typify cannot
 //!    express).
-//! 2. [`compat`]: progenitor's own limits — one media type per body and per response, one
+//! 2. [`titles`]: inline schema titles that would make typify give two types one name.
+//! 3. [`compat`]: progenitor's own limits — one media type per body and per response, one
 //!    success type and one error type per operation, no cookie parameters, ...
 //!
 //! Fatal problems (a `$ref` to something that does not exist, a `$ref` to another file) are a
@@ -32,6 +33,8 @@ mod defaults;
 mod document;
 mod refs;
 mod schema;
+mod titles;
+mod visit;
 
 /// Returns a copy of `spec.doc` that progenitor and `openapiv3` accept, with notes on what changed.
 pub fn normalize(spec: &Spec) -> Result<(Value, Vec<Note>), Diagnostic> {
@@ -39,6 +42,7 @@ pub fn normalize(spec: &Spec) -> Result<(Value, Vec<Note>), Diagnostic> {
     let mut ctx = Ctx::new(spec);
     document::document(&mut ctx, &mut doc)?;
     refs::materialize_hoisted(&mut ctx, &mut doc)?;
+    titles::titles(&mut ctx, &mut doc);
     compat::compat(&mut ctx, &mut doc);
     Ok((doc, ctx.finish()))
 }

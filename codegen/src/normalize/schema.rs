@@ -142,6 +142,8 @@ pub(super) fn schema(ctx: &mut Ctx, value: &mut Value, pointer: &str) -> Result<
     types(ctx, object, pointer);
     nullable_enum(object);
     null_branches(object);
+    any_branches(ctx, object, pointer);
+    infer_nullable_type(object);
     defaults::defaults(ctx, object, pointer);
     Ok(())
 }
@@ -687,6 +689,89 @@ pub(super) fn is_any_schema(value: &Value) -> bool {
     })
 }
 
+/// `anyOf`/`oneOf` with an unconstrained branch (`{}`) accepts any value: the union goes (typify
+/// cannot generate it). Its `default` goes too: it is the "not set" marker of FastAPI's
+/// `anyOf: [T, {}, null]` + `default: {}`, and kept on a schema that accepts anything it would
+/// make typify generate a plain `serde_json::Value` field that is always sent. Without it the
+/// field is an optional value: absent, `null` and a value stay three different things.
+fn any_branches(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(branches) = object.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        if !branches.iter().any(is_any_schema) {
+            continue;
+        }
+        object.remove(key);
+        ctx.note(
+            &join(pointer, key),
+            format!(
+                "`{key}` with an unconstrained branch accepts any value: removed the other branches"
+            ),
+        );
+        if let Some(default) = object.remove("default") {
+            ctx.note(
+                &join(pointer, "default"),
+                format!(
+                    "removed `default: {default}` of a union with an unconstrained branch (a \
+                     \"not set\" marker): the property is optional and only sent when set"
+                ),
+            );
+        }
+    }
+}
+
+/// A nullable schema without `type`: progenitor infers the type from the keywords present
+/// (wrongly for strings and numbers) and, when there are none, makes it "only null". So the
+/// type is set from the keywords or the `enum` values when they agree on one; with no
+/// constraint at all, `nullable` goes (any value already includes null).
+fn infer_nullable_type(object: &mut Object) {
+    if object.get("nullable") != Some(&Value::Bool(true))
+        || object.contains_key("type")
+        || ["$ref", "allOf", "anyOf", "oneOf", "not"]
+            .iter()
+            .any(|k| object.contains_key(*k))
+    {
+        return;
+    }
+    let mut inferred: Vec<&str> = Vec::new();
+    let mut add = |t: &'static str| {
+        if !inferred.contains(&t) {
+            inferred.push(t);
+        }
+    };
+    for key in object.keys() {
+        if let Some(types) = applies_to(key) {
+            add(types[0]);
+        }
+    }
+    if let Some(format) = object.get("format").and_then(Value::as_str) {
+        add(format_applies_to(format)[0]);
+    }
+    if let Some(values) = object.get("enum").and_then(Value::as_array) {
+        for value in values {
+            match value {
+                Value::Null => {}
+                Value::String(_) => add("string"),
+                Value::Bool(_) => add("boolean"),
+                Value::Number(n) if n.is_f64() => add("number"),
+                Value::Number(_) => add("integer"),
+                Value::Array(_) => add("array"),
+                Value::Object(_) => add("object"),
+            }
+        }
+    }
+    match inferred.as_slice() {
+        [] if !object.contains_key("enum") => {
+            object.remove("nullable");
+        }
+        [typ] => {
+            object.insert("type".into(), json!(typ));
+        }
+        _ => {}
+    }
+}
+
 /// `anyOf`/`oneOf` with a null branch → `nullable: true` on the schema; a single remaining
 /// branch is merged into the schema (a `$ref` through `allOf`, since 3.0 ignores a `$ref`'s
 /// siblings).
@@ -1059,6 +1144,41 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["S"],
             json!({"type": "string", "nullable": true})
+        );
+    }
+
+    #[test]
+    fn union_with_an_unconstrained_branch_accepts_anything() {
+        let (out, notes) = normalize_schema(
+            json!({"anyOf": [{"type": "string"}, {"description": "any"}], "description": "d"}),
+        );
+        assert_eq!(out, json!({"description": "d"}));
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.pointer == "/components/schemas/S/anyOf"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn nullable_without_type_gets_one_or_loses_nullable() {
+        // progenitor would make these "only null" or infer `array` for a string.
+        assert_eq!(
+            schema(json!({"nullable": true, "maxLength": 3})),
+            json!({"nullable": true, "maxLength": 3, "type": "string"})
+        );
+        assert_eq!(
+            schema(json!({"enum": ["a", "b", null]})),
+            json!({"enum": ["a", "b", null], "nullable": true, "type": "string"})
+        );
+        assert_eq!(
+            schema(json!({"anyOf": [{}, {"type": "null"}], "description": "d"})),
+            json!({"description": "d"})
+        );
+        assert_eq!(
+            schema(json!({"nullable": true, "description": "d"})),
+            json!({"description": "d"})
         );
     }
 }

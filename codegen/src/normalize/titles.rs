@@ -1,0 +1,163 @@
+//! Titles that would give two different types the same name.
+//!
+//! typify names the type of an inline schema after its `title` when it has one, and when two
+//! different schemas get the same name it silently reuses the first type for both. FastAPI
+//! titles every property after its name, so `type: {const: tool_call, title: Type}` and
+//! `type: {const: tool_result, title: Type}` would share one Rust type — which then rejects
+//! `tool_result` (typify reports "value does not conform to the given schema" on the default)
+//! or, worse, serializes the wrong value.
+//!
+//! So the title of an inline schema is removed when another schema with a different content
+//! uses the same name, or when a component already has that name. The type is then named after
+//! where it is (`ToolResultType`). A removed title becomes the description when there is none.
+
+use std::collections::BTreeMap;
+
+use heck::ToPascalCase;
+use serde_json::{Map, Value};
+
+use super::Ctx;
+use super::visit::{Place, for_each_schema};
+
+pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
+    let components: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(|k| type_name(k)).collect())
+        .unwrap_or_default();
+
+    // Type name → the distinct schemas titled so, and where.
+    let mut groups: BTreeMap<String, (Vec<Value>, Vec<String>)> = BTreeMap::new();
+    for_each_schema(doc, &mut |pointer, object, place| {
+        if place == Place::Component {
+            return;
+        }
+        let Some(title) = object.get("title").and_then(Value::as_str) else {
+            return;
+        };
+        let (schemas, pointers) = groups.entry(type_name(title)).or_default();
+        let value = Value::Object(object.clone());
+        if !schemas.contains(&value) {
+            schemas.push(value);
+        }
+        pointers.push(pointer.to_owned());
+    });
+
+    let clashing: BTreeMap<String, usize> = groups
+        .into_iter()
+        .filter(|(name, (schemas, _))| schemas.len() > 1 || components.contains(name))
+        .map(|(name, (_, pointers))| {
+            let first = pointers.first().cloned().unwrap_or_default();
+            ctx.note(
+                &first,
+                format!(
+                    "removed the title of {} inline schema(s) named `{name}`: the generator names \
+                     types after titles, and these would clash",
+                    pointers.len()
+                ),
+            );
+            (name, pointers.len())
+        })
+        .collect();
+    if clashing.is_empty() {
+        return;
+    }
+    for_each_schema(doc, &mut |_, object, place| {
+        if place == Place::Component {
+            return;
+        }
+        let clashes = object
+            .get("title")
+            .and_then(Value::as_str)
+            .is_some_and(|title| clashing.contains_key(&type_name(title)));
+        if clashes {
+            untitle(object);
+        }
+    });
+}
+
+fn untitle(object: &mut Map<String, Value>) {
+    if let Some(title) = object.remove("title") {
+        if !object.contains_key("description") {
+            object.insert("description".into(), title);
+        }
+    }
+}
+
+/// The name typify gives a type titled `title` (its `sanitize(title, Pascal)`).
+pub(super) fn type_name(title: &str) -> String {
+    let cleaned: String = title
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = cleaned.to_pascal_case();
+    match name.chars().next() {
+        None => "X".to_owned(),
+        Some(c) if c.is_alphabetic() || c == '_' => name,
+        Some(_) => format!("X{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::test_support::*;
+
+    #[test]
+    fn clashing_inline_titles_are_removed() {
+        let (doc, notes) = ok(with_schemas(json!({
+            "A": {"type": "object", "properties": {"type": {"const": "a", "title": "Type", "default": "a"}}},
+            "B": {"type": "object", "properties": {"type": {"const": "b", "title": "Type", "default": "b"}}}
+        })));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["A"]["properties"]["type"],
+            json!({"enum": ["a"], "type": "string", "default": "a", "description": "Type"})
+        );
+        assert_eq!(
+            schemas["B"]["properties"]["type"],
+            json!({"enum": ["b"], "type": "string", "default": "b", "description": "Type"})
+        );
+        assert!(
+            notes.iter().any(|n| n.message.contains("named `Type`")),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn titles_naming_a_component_are_removed() {
+        let (doc, _) = ok(with_schemas(json!({
+            "Metadata": {"type": "object", "properties": {"x": {"type": "string"}}},
+            "A": {"type": "object", "properties": {
+                "metadata": {"type": "object", "title": "Metadata", "description": "d", "additionalProperties": true}
+            }}
+        })));
+        assert_eq!(
+            doc["components"]["schemas"]["A"]["properties"]["metadata"],
+            json!({"type": "object", "description": "d", "additionalProperties": true})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Metadata"]["properties"]["x"],
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn identical_or_unique_titles_stay() {
+        let same =
+            json!({"type": "object", "title": "Point", "properties": {"x": {"type": "number"}}});
+        let (doc, _) = ok(with_schemas(json!({
+            "A": {"type": "object", "title": "A", "properties": {"p": same.clone(), "q": same.clone()}}
+        })));
+        assert_eq!(doc["components"]["schemas"]["A"]["properties"]["p"], same);
+        assert_eq!(doc["components"]["schemas"]["A"]["title"], "A");
+    }
+}
