@@ -48,12 +48,23 @@ pub(super) fn document(ctx: &mut Ctx, doc: &mut Value) -> Result {
 
     let mutual_tls = remove_mutual_tls(ctx, root);
 
-    if let Some(components) = root.get_mut("components") {
-        components_object(ctx, components)?;
-    }
-    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in paths.iter_mut() {
-            path_item(ctx, item, &join("/paths", path))?;
+    // In document order, so that the first error reported is the first in the file.
+    let keys: Vec<String> = root.keys().cloned().collect();
+    for key in keys {
+        match key.as_str() {
+            "components" => {
+                if let Some(components) = root.get_mut("components") {
+                    components_object(ctx, components)?;
+                }
+            }
+            "paths" => {
+                if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+                    for (path, item) in paths.iter_mut() {
+                        path_item(ctx, item, &join("/paths", path))?;
+                    }
+                }
+            }
+            _ => {}
         }
     }
     if let Some(security) = root.get_mut("security") {

@@ -143,6 +143,8 @@ pub(super) fn schema(ctx: &mut Ctx, value: &mut Value, pointer: &str) -> Result<
     nullable_enum(object);
     null_branches(object);
     any_branches(ctx, object, pointer);
+    subsumed_branches(object);
+    enum_variant_names(ctx, object, pointer);
     infer_nullable_type(object);
     defaults::defaults(ctx, object, pointer);
     Ok(())
@@ -721,6 +723,58 @@ fn any_branches(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
     }
 }
 
+/// `anyOf` where one branch is just `{type: T}` and every other branch also has type `T`: the
+/// bare branch accepts everything the others do, so the union is that type (typify would
+/// otherwise make a struct of it, which progenitor cannot use as a parameter).
+fn subsumed_branches(object: &mut Object) {
+    let Some(branches) = object.get("anyOf").and_then(Value::as_array) else { return };
+    let bare = |b: &Value| {
+        b.as_object().is_some_and(|o| {
+            o.get("type").is_some_and(Value::is_string)
+                && o.keys().all(|k| k == "type" || ANNOTATIONS.contains(&k.as_str()) || is_extension(k))
+        })
+    };
+    let Some(widest) = branches.iter().find(|b| bare(b)).cloned() else { return };
+    if !branches.iter().all(|b| b.get("type") == widest.get("type")) {
+        return;
+    }
+    object.remove("anyOf");
+    absorb(object, widest);
+}
+
+/// typify names enum variants after the values; when two values get the same name even after
+/// its fallback (`"."` and `"X"` are both `X`), it panics. Such an enum stays a plain string.
+fn enum_variant_names(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
+    let Some(values) = object.get("enum").and_then(Value::as_array) else { return };
+    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    if strings.len() < 2 {
+        return;
+    }
+    let unique = |names: Vec<String>| {
+        let mut seen = std::collections::BTreeSet::new();
+        names.into_iter().all(|n| seen.insert(n))
+    };
+    if unique(strings.iter().map(|v| super::titles::type_name(v)).collect())
+        || unique(
+            strings
+                .iter()
+                .map(|v| {
+                    let replaced: String =
+                        v.chars().map(|c| if c == '_' || !c.is_alphanumeric() { 'X' } else { c }).collect();
+                    super::titles::type_name(&replaced)
+                })
+                .collect(),
+        )
+    {
+        return;
+    }
+    let values = object.remove("enum").expect("checked");
+    ctx.note(
+        &join(pointer, "enum"),
+        format!("removed `enum: {values}`: its values do not make distinct Rust names; the value is a plain string"),
+    );
+}
+
 /// A nullable schema without `type`: progenitor infers the type from the keywords present
 /// (wrongly for strings and numbers) and, when there are none, makes it "only null". So the
 /// type is set from the keywords or the `enum` values when they agree on one; with no
@@ -1180,5 +1234,27 @@ mod tests {
             schema(json!({"nullable": true, "description": "d"})),
             json!({"description": "d"})
         );
+    }
+
+    #[test]
+    fn union_of_a_type_and_its_narrowings_is_the_type() {
+        assert_eq!(
+            schema(json!({"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string"}], "description": "id or name"})),
+            json!({"description": "id or name", "type": "string"})
+        );
+        // Different types stay a union.
+        assert_eq!(
+            schema(json!({"anyOf": [{"type": "integer"}, {"type": "string"}]})),
+            json!({"anyOf": [{"type": "integer"}, {"type": "string"}]})
+        );
+    }
+
+    #[test]
+    fn enum_values_with_clashing_names_become_a_string() {
+        let (out, notes) = normalize_schema(json!({"type": "string", "enum": [".", "X", "O"]}));
+        assert_eq!(out, json!({"type": "string"}));
+        assert_eq!(notes[0].pointer, "/components/schemas/S/enum");
+        // typify's fallback separates these: kept.
+        assert_eq!(schema(json!({"type": "string", "enum": ["a-b", "aB"]})), json!({"type": "string", "enum": ["a-b", "aB"]}));
     }
 }
