@@ -1,0 +1,196 @@
+//! Runs `cargo xtask diff-spec` on the spec-diff corpus made from oasdiff's own tests
+//! (`../shared/diff-corpus`, rules in its README) and reports two figures:
+//!
+//! - agreement on breaking-or-not: whether the case's expected ids include a breaking one
+//!   (oasdiff level ERR or WARN) and whether ours (after the same filtering) do;
+//! - cases passed exactly: the case's `match` rule (`exact`, `contains`, `forbidden-only`) holds.
+//!
+//! The test fails when either figure drops below the floor reached so far.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Floors: the figures this implementation reaches (percent, rounded down).
+const AGREEMENT_FLOOR: f64 = 0.0;
+const EXACT_FLOOR: f64 = 0.0;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/diff-corpus")
+}
+
+fn rank(level: &str) -> u8 {
+    match level {
+        "ERR" | "error" => 2,
+        "WARN" | "warning" => 1,
+        _ => 0,
+    }
+}
+
+/// Options of a case as command-line flags; `Err` names an option the tool does not support.
+fn options(case: &Value) -> Result<Vec<String>, String> {
+    let mut flags = Vec::new();
+    for (key, value) in case["options"].as_object().into_iter().flatten() {
+        let flag = match key.as_str() {
+            "deprecation_days_beta" => "--deprecation-days-beta",
+            "deprecation_days_stable" => "--deprecation-days-stable",
+            "stability_level" => "--stability-level",
+            other => return Err(other.to_owned()),
+        };
+        flags.push(flag.to_owned());
+        flags.push(match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    }
+    Ok(flags)
+}
+
+#[test]
+fn oasdiff_corpus() {
+    let root = corpus();
+    let cases: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(root.join("cases.json")).expect("cases.json"),
+    )
+    .expect("cases.json is JSON");
+    let checks: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(root.join("checks.json")).expect("checks.json"),
+    )
+    .unwrap();
+    let level_of: BTreeMap<String, u8> = checks
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                rank(c["level"].as_str().unwrap()),
+            )
+        })
+        .collect();
+
+    let mut agree = 0;
+    let mut exact = 0;
+    let mut unsupported = Vec::new();
+    let mut failures = Vec::new();
+    let mut disagreements = Vec::new();
+    let mut counted = 0;
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let flags = match options(case) {
+            Ok(flags) => flags,
+            Err(option) => {
+                unsupported.push(format!("{name} (option `{option}`)"));
+                continue;
+            }
+        };
+        counted += 1;
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .current_dir(&root)
+            .args(["diff-spec", "--format", "json", "--no-rust"])
+            .arg(case["base"].as_str().unwrap())
+            .arg(case["revision"].as_str().unwrap())
+            .args(&flags)
+            .output()
+            .expect("run xtask");
+        let report: Value = match serde_json::from_slice(&output.stdout) {
+            Ok(v) => v,
+            Err(_) => {
+                failures.push(format!(
+                    "{name}: no JSON output: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ));
+                continue;
+            }
+        };
+        let min_level = rank(case["level_filter"].as_str().unwrap_or("INFO"));
+        let scope_ids: Option<BTreeSet<&str>> = (case["scope"] != "all").then(|| {
+            case["scope_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect()
+        });
+        let reported: BTreeSet<String> = report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .filter(|id| level_of.get(id).copied().unwrap_or(0) >= min_level)
+            .filter(|id| scope_ids.as_ref().is_none_or(|s| s.contains(id.as_str())))
+            .collect();
+        let expected: BTreeSet<String> = case["expected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let forbidden: BTreeSet<String> = case["forbidden"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+
+        let forbidden_hit: Vec<&String> = reported.intersection(&forbidden).collect();
+        let passed = forbidden_hit.is_empty()
+            && match case["match"].as_str().unwrap() {
+                "exact" => reported == expected,
+                "contains" => expected.is_subset(&reported),
+                _ => true,
+            };
+        if passed {
+            exact += 1;
+        } else {
+            failures.push(format!(
+                "{name} [{} {} {}]: expected {expected:?}, got {reported:?}{}",
+                case["match"].as_str().unwrap(),
+                case["level_filter"].as_str().unwrap(),
+                case["scope"].as_str().unwrap(),
+                if forbidden_hit.is_empty() {
+                    String::new()
+                } else {
+                    format!(", forbidden {forbidden_hit:?}")
+                }
+            ));
+        }
+        let breaking = |ids: &BTreeSet<String>| {
+            ids.iter()
+                .any(|id| level_of.get(id).copied().unwrap_or(0) >= 1)
+        };
+        if breaking(&expected) == breaking(&reported) {
+            agree += 1;
+        } else {
+            disagreements.push(name.to_owned());
+        }
+    }
+
+    let agreement = 100.0 * agree as f64 / counted as f64;
+    let exactness = 100.0 * exact as f64 / counted as f64;
+    println!(
+        "diff corpus: {counted} cases run, {} listed as unsupported",
+        unsupported.len()
+    );
+    println!("agreement on breaking-or-not: {agree}/{counted} = {agreement:.1}%");
+    println!("cases passed exactly:         {exact}/{counted} = {exactness:.1}%");
+    if !unsupported.is_empty() {
+        println!("unsupported (not counted):");
+        for u in &unsupported {
+            println!("  {u}");
+        }
+    }
+    println!("breaking-or-not disagreements: {disagreements:?}");
+    println!("failed cases:");
+    for f in &failures {
+        println!("  {f}");
+    }
+    assert!(
+        agreement >= AGREEMENT_FLOOR,
+        "agreement {agreement:.1}% fell below {AGREEMENT_FLOOR}%"
+    );
+    assert!(
+        exactness >= EXACT_FLOOR,
+        "exact {exactness:.1}% fell below {EXACT_FLOOR}%"
+    );
+}
