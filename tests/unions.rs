@@ -1,0 +1,51 @@
+//! Discriminated unions (the document trees) decode by their tag, keep unknown variants as
+//! JSON, and serialize back with exactly one tag.
+
+use hyperspell::types::{Callout, CalloutChildrenItem};
+use serde_json::json;
+
+fn callout() -> serde_json::Value {
+    json!({
+        "type": "callout",
+        "title": "Note",
+        "children": [
+            {"type": "text", "text": "known"},
+            {"type": "hologram", "frames": [1, 2, 3]},
+            {"type": "callout", "children": [{"text": "nested", "type": "text"}]}
+        ]
+    })
+}
+
+#[test]
+fn known_variants_decode_by_tag_and_unknown_ones_are_kept() {
+    let parsed: Callout = serde_json::from_value(callout()).expect("decodes");
+    let children = parsed.children.expect("children");
+    assert!(matches!(&children[0], CalloutChildrenItem::Text(t) if t.text == "known"));
+    match &children[1] {
+        CalloutChildrenItem::Unknown(raw) => assert_eq!(raw, &json!({"type": "hologram", "frames": [1, 2, 3]})),
+        other => panic!("an unknown type must be kept as JSON, got {other:?}"),
+    }
+    // The tag comes after other fields here: decoding must not depend on key order.
+    let CalloutChildrenItem::Callout(nested) = &children[2] else { panic!("nested callout") };
+    assert!(matches!(&nested.children.as_ref().unwrap()[0], CalloutChildrenItem::Text(t) if t.text == "nested"));
+}
+
+#[test]
+fn serialization_writes_each_tag_once() {
+    let parsed: Callout = serde_json::from_value(callout()).unwrap();
+    let text = serde_json::to_string(&parsed).unwrap();
+    assert_eq!(text.matches("\"type\":\"text\"").count(), 2, "{text}");
+    assert_eq!(text.matches("\"type\":\"callout\"").count(), 2, "{text}");
+    let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(back["children"][1], json!({"type": "hologram", "frames": [1, 2, 3]}));
+}
+
+#[test]
+fn a_known_tag_with_a_body_that_no_longer_fits_is_kept_too() {
+    // A tolerant reader: a node whose known variant changed shape (`text` is a string in the
+    // spec) is kept as JSON instead of failing the whole document.
+    let changed = json!({"type": "callout", "children": [{"type": "text", "text": 5}]});
+    let parsed: Callout = serde_json::from_value(changed).expect("the document still decodes");
+    let children = parsed.children.unwrap();
+    assert!(matches!(&children[0], CalloutChildrenItem::Unknown(raw) if raw["text"] == 5));
+}
