@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// (METHOD, path, operationId) for every operation in `spec/hyperspell.yaml`.
 fn spec_operations() -> BTreeSet<(String, String, String)> {
@@ -18,7 +20,10 @@ fn spec_operations() -> BTreeSet<(String, String, String)> {
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in METHODS {
             if let Some(operation) = item.get(method) {
-                let id = operation["operationId"].as_str().expect("operationId").to_owned();
+                let id = operation["operationId"]
+                    .as_str()
+                    .expect("operationId")
+                    .to_owned();
                 operations.insert((method.to_uppercase(), path.clone(), id));
             }
         }
@@ -33,8 +38,12 @@ fn generated_client_methods() -> Vec<String> {
     let file = syn::parse_file(&source).expect("generated client parses");
     let mut methods = Vec::new();
     for item in file.items {
-        let syn::Item::Impl(block) = item else { continue };
-        let syn::Type::Path(ty) = &*block.self_ty else { continue };
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let syn::Type::Path(ty) = &*block.self_ty else {
+            continue;
+        };
         if block.trait_.is_some() || !ty.path.is_ident("Client") {
             continue;
         }
@@ -53,16 +62,33 @@ fn generated_client_methods() -> Vec<String> {
 #[test]
 fn every_spec_operation_is_generated_once() {
     let spec = spec_operations();
-    assert_eq!(spec.len(), 101, "the vendored spec 0.32.1 has 101 operations");
+    assert_eq!(
+        spec.len(),
+        101,
+        "the vendored spec 0.32.1 has 101 operations"
+    );
 
     let generated: BTreeSet<(String, String, String)> = hyperspell::operations::ALL
         .iter()
-        .map(|op| (op.method.to_owned(), op.path.to_owned(), op.operation_id.to_owned()))
+        .map(|op| {
+            (
+                op.method.to_owned(),
+                op.path.to_owned(),
+                op.operation_id.to_owned(),
+            )
+        })
         .collect();
-    assert_eq!(hyperspell::operations::ALL.len(), generated.len(), "an operation is listed twice");
+    assert_eq!(
+        hyperspell::operations::ALL.len(),
+        generated.len(),
+        "an operation is listed twice"
+    );
     let missing: Vec<_> = spec.difference(&generated).collect();
     let extra: Vec<_> = generated.difference(&spec).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:?}\nextra: {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:?}\nextra: {extra:?}"
+    );
 }
 
 #[test]
@@ -73,7 +99,10 @@ fn every_operation_has_one_client_method_with_a_unique_name() {
         *counts.entry(method).or_default() += 1;
     }
     let duplicated: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(duplicated.is_empty(), "methods generated twice: {duplicated:?}");
+    assert!(
+        duplicated.is_empty(),
+        "methods generated twice: {duplicated:?}"
+    );
 
     for operation in hyperspell::operations::ALL {
         assert!(
@@ -96,7 +125,10 @@ fn fastapi_operation_ids_give_the_function_name() {
             .find(|op| op.operation_id == id)
             .map(|op| op.name)
     };
-    assert_eq!(named("generate_user_token_auth_user_token_post"), Some("generate_user_token"));
+    assert_eq!(
+        named("generate_user_token_auth_user_token_post"),
+        Some("generate_user_token")
+    );
     assert_eq!(named("upload_memories_upload_post"), Some("upload"));
     assert_eq!(named("add_memories_add_post"), Some("add"));
 }
@@ -108,6 +140,9 @@ fn security_requirements_follow_the_spec() {
         .find(|op| op.path == "/auth/user_token")
         .expect("POST /auth/user_token is generated");
     assert!(!token.security.is_empty());
-    let schemes: BTreeSet<&str> = hyperspell::operations::SECURITY_SCHEMES.iter().map(|s| s.name).collect();
+    let schemes: BTreeSet<&str> = hyperspell::operations::SECURITY_SCHEMES
+        .iter()
+        .map(|s| s.name)
+        .collect();
     assert_eq!(schemes, BTreeSet::from(["APIKey", "AsUser"]));
 }

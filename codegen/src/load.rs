@@ -77,11 +77,10 @@ fn parse_text(file: &str, text: &str) -> Result<Value, Diagnostic> {
         });
     }
     if trimmed.starts_with('<') {
-        return Err(Diagnostic::new(
-            file,
-            "this is HTML or XML, not an OpenAPI document",
-        )
-        .help("a login page or an error page was probably saved instead of the spec"));
+        return Err(
+            Diagnostic::new(file, "this is HTML or XML, not an OpenAPI document")
+                .help("a login page or an error page was probably saved instead of the spec"),
+        );
     }
     serde_saphyr::from_str::<Value>(text).map_err(|e| {
         let mut diagnostic = Diagnostic::new(file, format!("invalid YAML: {}", first_line(&e)))
@@ -111,13 +110,17 @@ fn yaml_error_location(text: &str) -> Option<(usize, usize)> {
 
 fn check_is_openapi(file: &str, text: &str, doc: &Value) -> Result<(), Diagnostic> {
     let Some(object) = doc.as_object() else {
-        return Err(Diagnostic::new(file, "the document is not a mapping (object) at its top")
-            .help("an OpenAPI document starts with `openapi: 3.x.y`"));
+        return Err(
+            Diagnostic::new(file, "the document is not a mapping (object) at its top")
+                .help("an OpenAPI document starts with `openapi: 3.x.y`"),
+        );
     };
     if object.contains_key("swagger") {
-        return Err(Diagnostic::new(file, "Swagger 2.0 documents are not supported")
-            .at("/swagger")
-            .help("convert it to OpenAPI 3 first (e.g. with swagger2openapi)"));
+        return Err(
+            Diagnostic::new(file, "Swagger 2.0 documents are not supported")
+                .at("/swagger")
+                .help("convert it to OpenAPI 3 first (e.g. with swagger2openapi)"),
+        );
     }
     match object.get("openapi") {
         Some(Value::String(version)) if version.starts_with("3.") => Ok(()),
@@ -148,14 +151,22 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     // A stack of containers: for mappings, the pending key (None while expecting a key);
     // for sequences, the next index.
     enum Frame {
-        Map { key: Option<String>, expecting_key: bool },
-        Seq { index: usize },
+        Map {
+            key: Option<String>,
+            expecting_key: bool,
+        },
+        Seq {
+            index: usize,
+        },
     }
     let mut stack: Vec<Frame> = Vec::new();
     let mut path: Vec<String> = Vec::new();
     let mut best: Option<(usize, (usize, usize))> = None;
 
-    let note = |path: &Vec<String>, line: usize, col: usize, best: &mut Option<(usize, (usize, usize))>| {
+    let note = |path: &Vec<String>,
+                line: usize,
+                col: usize,
+                best: &mut Option<(usize, (usize, usize))>| {
         let common = path.iter().zip(&target).take_while(|(a, b)| a == b).count();
         if common == path.len() && best.is_none_or(|(depth, _)| common > depth) {
             *best = Some((common, (line, col)));
@@ -168,7 +179,10 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
         // A node starts: compute its path.
         let is_node = matches!(
             event,
-            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(..)
+            Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(..)
         );
         if is_node {
             match stack.last_mut() {
@@ -178,7 +192,9 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
                         *expecting_key = false;
                         path.push(value.to_string());
                         note(&path, line, col, &mut best);
-                        if path.len() == target.len() && best.is_some_and(|(d, _)| d == target.len()) {
+                        if path.len() == target.len()
+                            && best.is_some_and(|(d, _)| d == target.len())
+                        {
                             return best.map(|(_, at)| at);
                         }
                         path.pop();
@@ -203,7 +219,10 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
                 note(&path, line, col, &mut best);
             }
             match event {
-                Event::MappingStart(..) => stack.push(Frame::Map { key: None, expecting_key: true }),
+                Event::MappingStart(..) => stack.push(Frame::Map {
+                    key: None,
+                    expecting_key: true,
+                }),
                 Event::SequenceStart(..) => stack.push(Frame::Seq { index: 0 }),
                 _ => {
                     if segment.is_some() {
@@ -238,7 +257,10 @@ mod tests {
     #[test]
     fn locates_yaml_keys_and_sequence_items() {
         assert_eq!(locate(YAML, "/info/version"), Some((4, 3)));
-        assert_eq!(locate(YAML, "/paths/~1a~1{id}/get/operationId"), Some((8, 7)));
+        assert_eq!(
+            locate(YAML, "/paths/~1a~1{id}/get/operationId"),
+            Some((8, 7))
+        );
         assert_eq!(locate(YAML, "/paths/~1a~1{id}/get/tags/1"), Some((11, 9)));
     }
 

@@ -13,7 +13,9 @@ use crate::diagnostic::{Diagnostic, escape_pointer_segment};
 use crate::load::Spec;
 
 /// The HTTP methods an OpenAPI path item can hold, in document order of the spec.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// One operation of the document and the Rust name it gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,9 +48,13 @@ pub fn name_operations(spec: &Spec, doc: &Value) -> Result<Vec<Operation>, Diagn
         return Ok(operations);
     };
     for (path, item) in paths {
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         for method in METHODS {
-            let Some(operation) = item.get(method) else { continue };
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
             let pointer = format!("/paths/{}/{method}", escape_pointer_segment(path));
             let operation_id = operation
                 .get("operationId")
@@ -86,7 +92,13 @@ pub fn rust_name(method: &str, path: &str, operation_id: Option<&str>) -> String
 fn strip_fastapi_suffix<'a>(id: &'a str, method: &str, path: &str) -> Option<&'a str> {
     let path_part: String = path
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let suffix = format!("{path_part}_{method}");
     let function = id.strip_suffix(&suffix)?;
@@ -98,7 +110,11 @@ fn path_words(path: &str) -> String {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    if words.is_empty() { "root".to_owned() } else { words.join("_") }
+    if words.is_empty() {
+        "root".to_owned()
+    } else {
+        words.join("_")
+    }
 }
 
 /// Makes `name` a valid, non-keyword Rust identifier in snake case.
@@ -140,14 +156,16 @@ fn check_unique(spec: &Spec, operations: &mut [Operation]) -> Result<(), Diagnos
         if let Some(other) = seen.insert(&operation.rust_name, operation) {
             let what = match (&operation.operation_id, &other.operation_id) {
                 (Some(a), Some(b)) if a == b => format!("duplicate operationId `{a}`"),
-                _ => format!("two operations get the same Rust name `{}`", operation.rust_name),
+                _ => format!(
+                    "two operations get the same Rust name `{}`",
+                    operation.rust_name
+                ),
             };
             return Err(spec
-                .error_at(&format!("{}/operationId", operation.pointer), format!(
-                    "{what}: {} and {}",
-                    other.label(),
-                    operation.label()
-                ))
+                .error_at(
+                    &format!("{}/operationId", operation.pointer),
+                    format!("{what}: {} and {}", other.label(), operation.label()),
+                )
                 .operation(operation.label())
                 .help("give each operation a unique operationId"));
         }
@@ -162,7 +180,11 @@ mod tests {
     #[test]
     fn fastapi_ids_keep_the_function_part() {
         assert_eq!(
-            rust_name("post", "/auth/user_token", Some("generate_user_token_auth_user_token_post")),
+            rust_name(
+                "post",
+                "/auth/user_token",
+                Some("generate_user_token_auth_user_token_post")
+            ),
             "generate_user_token"
         );
         assert_eq!(
@@ -178,20 +200,30 @@ mod tests {
     #[test]
     fn other_ids_are_snake_cased() {
         assert_eq!(rust_name("get", "/pets", Some("listPets")), "list_pets");
-        assert_eq!(rust_name("get", "/pets", Some("pets.list-all")), "pets_list_all");
+        assert_eq!(
+            rust_name("get", "/pets", Some("pets.list-all")),
+            "pets_list_all"
+        );
         assert_eq!(rust_name("get", "/x", Some("type")), "type_");
         assert_eq!(rust_name("get", "/x", Some("2fa")), "_2fa");
     }
 
     #[test]
     fn missing_ids_come_from_method_and_path() {
-        assert_eq!(rust_name("get", "/pets/{petId}/toys", None), "get_pets_pet_id_toys");
+        assert_eq!(
+            rust_name("get", "/pets/{petId}/toys", None),
+            "get_pets_pet_id_toys"
+        );
         assert_eq!(rust_name("delete", "/", None), "delete_root");
     }
 
     fn spec_with(paths: Value) -> Spec {
         let doc = serde_json::json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths});
-        Spec { file: "t.json".into(), text: doc.to_string(), doc }
+        Spec {
+            file: "t.json".into(),
+            text: doc.to_string(),
+            doc,
+        }
     }
 
     #[test]
@@ -200,7 +232,11 @@ mod tests {
             "/a": {"get": {"operationId": "list_a_get"}},
             "/b": {"get": {"operationId": "list_b_get"}}
         }));
-        let names: Vec<_> = name_operations(&spec, &spec.doc).unwrap().into_iter().map(|o| o.rust_name).collect();
+        let names: Vec<_> = name_operations(&spec, &spec.doc)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.rust_name)
+            .collect();
         assert_eq!(names, ["list_a_get", "list_b_get"]);
     }
 
@@ -211,8 +247,14 @@ mod tests {
             "/b": {"post": {"operationId": "same"}}
         }));
         let err = name_operations(&spec, &spec.doc).unwrap_err();
-        assert!(err.message.contains("duplicate operationId `same`"), "{err}");
-        assert!(err.message.contains("GET /a") && err.message.contains("POST /b"), "{err}");
+        assert!(
+            err.message.contains("duplicate operationId `same`"),
+            "{err}"
+        );
+        assert!(
+            err.message.contains("GET /a") && err.message.contains("POST /b"),
+            "{err}"
+        );
         assert_eq!(err.pointer.as_deref(), Some("/paths/~1b/post/operationId"));
     }
 }

@@ -12,14 +12,38 @@ const STEPS: &[(&str, &str, &[&str])] = &[
     (
         "lints",
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--features", "hyperspell/mock", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--features",
+            "hyperspell/mock",
+            "--",
+            "-D",
+            "warnings",
+        ],
     ),
-    ("vendored spec matches its lock", "cargo", &["xtask", "sync-spec", "--check"]),
-    ("tests", "cargo", &["test", "--workspace", "--features", "hyperspell/mock"]),
+    (
+        "vendored spec matches its lock",
+        "cargo",
+        &["xtask", "sync-spec", "--check"],
+    ),
+    (
+        "tests",
+        "cargo",
+        &["test", "--workspace", "--features", "hyperspell/mock"],
+    ),
     (
         "heavy tests (corpus crates compiled, build.rs failures)",
         "cargo",
-        &["test", "--workspace", "--features", "hyperspell/mock", "--", "--ignored"],
+        &[
+            "test",
+            "--workspace",
+            "--features",
+            "hyperspell/mock",
+            "--",
+            "--ignored",
+        ],
     ),
 ];
 
@@ -27,9 +51,17 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     let quick = match args {
         [] => false,
         [flag] if flag == "--quick" => true,
-        _ => return Err(Failure::Usage("ci takes only --quick (skips the heavy tests)".into())),
+        _ => {
+            return Err(Failure::Usage(
+                "ci takes only --quick (skips the heavy tests)".into(),
+            ));
+        }
     };
-    let steps = if quick { &STEPS[..STEPS.len() - 1] } else { STEPS };
+    let steps = if quick {
+        &STEPS[..STEPS.len() - 1]
+    } else {
+        STEPS
+    };
     for (what, program, arguments) in steps {
         eprintln!("==> {what}: {program} {}", arguments.join(" "));
         let status = Command::new(program)

@@ -37,9 +37,15 @@ pub fn take_multipart_operations(
 ) -> Result<Vec<MultipartOperation>, Diagnostic> {
     let mut taken = Vec::new();
     for operation in operations {
-        let Some(object) = doc.pointer(&operation.pointer) else { continue };
-        let Some(body) = object.get("requestBody").map(|b| resolve(doc, b).clone()) else { continue };
-        let Some(content) = body.get("content").and_then(Value::as_object) else { continue };
+        let Some(object) = doc.pointer(&operation.pointer) else {
+            continue;
+        };
+        let Some(body) = object.get("requestBody").map(|b| resolve(doc, b).clone()) else {
+            continue;
+        };
+        let Some(content) = body.get("content").and_then(Value::as_object) else {
+            continue;
+        };
         if !content.contains_key(MULTIPART) || content.keys().any(|k| k != MULTIPART) {
             continue;
         }
@@ -407,7 +413,10 @@ fn parameters(doc: &Value, multipart: &MultipartOperation) -> Vec<Param> {
             "header" => ParamLocation::Header,
             _ => continue,
         };
-        if params.iter().any(|p| p.name == name && same_location(&p.location, &location)) {
+        if params
+            .iter()
+            .any(|p| p.name == name && same_location(&p.location, &location))
+        {
             continue;
         }
         let required = matches!(location, ParamLocation::Path)
@@ -432,7 +441,11 @@ fn same_location(a: &ParamLocation, b: &ParamLocation) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
-fn form_fields(spec: &Spec, doc: &Value, multipart: &MultipartOperation) -> Result<Vec<Field>, Diagnostic> {
+fn form_fields(
+    spec: &Spec,
+    doc: &Value,
+    multipart: &MultipartOperation,
+) -> Result<Vec<Field>, Diagnostic> {
     let operation = &multipart.operation;
     let body = multipart
         .object
@@ -469,7 +482,10 @@ fn form_fields(spec: &Spec, doc: &Value, multipart: &MultipartOperation) -> Resu
                 ident: field_ident(name),
                 kind: field_kind(doc, property),
                 required: required.contains(&name.as_str()),
-                doc: property.get("description").and_then(Value::as_str).map(str::to_owned),
+                doc: property
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             }
         })
         .collect())
@@ -481,20 +497,26 @@ fn merged_all_of(doc: &Value, schema: &Value) -> Value {
         return schema.clone();
     };
     let mut merged = schema.clone();
-    let object = merged.as_object_mut().expect("schema with allOf is an object");
+    let object = merged
+        .as_object_mut()
+        .expect("schema with allOf is an object");
     object.remove("allOf");
     for part in parts {
         let part = merged_all_of(doc, resolve(doc, part));
         for key in ["properties"] {
             if let Some(Value::Object(extra)) = part.get(key) {
-                let entry = object.entry(key).or_insert_with(|| Value::Object(Default::default()));
+                let entry = object
+                    .entry(key)
+                    .or_insert_with(|| Value::Object(Default::default()));
                 if let Value::Object(target) = entry {
                     target.extend(extra.clone());
                 }
             }
         }
         if let Some(Value::Array(extra)) = part.get("required") {
-            let entry = object.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+            let entry = object
+                .entry("required")
+                .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(target) = entry {
                 target.extend(extra.clone());
             }
@@ -510,7 +532,9 @@ fn field_kind(doc: &Value, schema: &Value) -> FieldKind {
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("array") => {
-            let items = schema.get("items").map(|i| single_branch(doc, resolve(doc, i)));
+            let items = schema
+                .get("items")
+                .map(|i| single_branch(doc, resolve(doc, i)));
             match items {
                 Some(items) if is_binary(items) => FieldKind::Files,
                 Some(items) if is_scalar(items) => FieldKind::Texts,
@@ -552,8 +576,10 @@ fn field_ident(name: &str) -> syn::Ident {
     if ident.is_empty() || ident.starts_with(|c: char| c.is_ascii_digit()) {
         ident.insert(0, '_');
     }
-    if matches!(ident.as_str(), "client" | "self" | "form" | "request" | "url" | "info" | "result" | "response")
-        || syn::parse_str::<syn::Ident>(&ident).is_err()
+    if matches!(
+        ident.as_str(),
+        "client" | "self" | "form" | "request" | "url" | "info" | "result" | "response"
+    ) || syn::parse_str::<syn::Ident>(&ident).is_err()
     {
         ident.push('_');
     }
@@ -567,7 +593,11 @@ fn responses(
     type_space: &typify::TypeSpace,
 ) -> (TokenStream, TokenStream, Vec<TokenStream>) {
     let Some(responses) = object.get("responses").and_then(Value::as_object) else {
-        return (quote! { () }, quote! { () }, vec![quote! { 200u16..=299u16 => Ok(ResponseValue::empty(response)), }]);
+        return (
+            quote! { () },
+            quote! { () },
+            vec![quote! { 200u16..=299u16 => Ok(ResponseValue::empty(response)), }],
+        );
     };
     let json_type = |response: &Value| -> Option<Option<TokenStream>> {
         let response = resolve(doc, response);
@@ -591,9 +621,15 @@ fn responses(
     let mut arms = Vec::new();
     let mut success: Option<TokenStream> = None;
     for (code, response) in responses.iter().filter(|(code, _)| code.starts_with('2')) {
-        let Ok(status) = code.parse::<u16>() else { continue };
+        let Ok(status) = code.parse::<u16>() else {
+            continue;
+        };
         match json_type(response) {
-            Some(Some(ty)) if success.as_ref().is_none_or(|s| s.to_string() == ty.to_string()) => {
+            Some(Some(ty))
+                if success
+                    .as_ref()
+                    .is_none_or(|s| s.to_string() == ty.to_string()) =>
+            {
                 success = Some(ty);
                 arms.push(quote! { #status => ResponseValue::from_response(response).await, });
             }
@@ -635,7 +671,11 @@ fn responses(
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     let mut current = value;
     for _ in 0..32 {
-        match current.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        match current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
             Some(pointer) => match doc.pointer(pointer) {
                 Some(target) => current = target,
                 None => return current,

@@ -17,9 +17,13 @@ pub fn metadata(doc: &Value, operations: &[Operation]) -> TokenStream {
         let name = &operation.rust_name;
         let method = &operation.method;
         let path = &operation.path;
-        let own = doc.pointer(&operation.pointer).and_then(|op| op.get("security"));
+        let own = doc
+            .pointer(&operation.pointer)
+            .and_then(|op| op.get("security"));
         let alternatives = requirement_alternatives(own.or(global));
-        let alternatives = alternatives.iter().map(|schemes| quote! { &[#(#schemes),*] });
+        let alternatives = alternatives
+            .iter()
+            .map(|schemes| quote! { &[#(#schemes),*] });
         let doc_line = format!("`{method} {path}`");
         quote! {
             #[doc = #doc_line]
@@ -76,14 +80,21 @@ fn requirement_alternatives(security: Option<&Value>) -> Vec<Vec<String>> {
 }
 
 fn security_schemes(doc: &Value) -> Vec<TokenStream> {
-    let Some(schemes) = doc.pointer("/components/securitySchemes").and_then(Value::as_object) else {
+    let Some(schemes) = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     schemes
         .iter()
         .map(|(name, scheme)| {
             let field = |key: &str| scheme.get(key).and_then(Value::as_str).unwrap_or_default();
-            let kind = match (field("type"), field("scheme").to_ascii_lowercase().as_str(), field("in")) {
+            let kind = match (
+                field("type"),
+                field("scheme").to_ascii_lowercase().as_str(),
+                field("in"),
+            ) {
                 ("http", "bearer", _) => quote! { crate::SecurityKind::HttpBearer },
                 ("http", "basic", _) => quote! { crate::SecurityKind::HttpBasic },
                 ("apiKey", _, location) => {

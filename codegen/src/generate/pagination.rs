@@ -10,7 +10,11 @@ use serde_json::Value;
 use super::{builder_name, ref_type};
 use crate::naming::Operation;
 
-pub fn streams(doc: &Value, operations: &[Operation], type_space: &typify::TypeSpace) -> TokenStream {
+pub fn streams(
+    doc: &Value,
+    operations: &[Operation],
+    type_space: &typify::TypeSpace,
+) -> TokenStream {
     let impls = operations.iter().filter_map(|operation| {
         let page = cursor_page(doc, operation)?;
         let page_type = ref_type(type_space, &page.page_ref)?;
@@ -86,7 +90,9 @@ fn cursor_page(doc: &Value, operation: &Operation) -> Option<CursorPage> {
         .iter()
         .filter(|(_, schema)| schema.get("type") == Some(&Value::String("array".into())))
         .collect();
-    let [(items_field, items)] = arrays.as_slice() else { return None };
+    let [(items_field, items)] = arrays.as_slice() else {
+        return None;
+    };
     let item_ref = items.pointer("/items/$ref")?.as_str()?.to_owned();
     Some(CursorPage {
         page_ref,

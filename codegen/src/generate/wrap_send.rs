@@ -36,12 +36,24 @@ fn wrap_builders(items: &mut [Item], by_builder: &BTreeMap<String, &Operation>) 
         .collect();
     for item in items.iter_mut() {
         let Item::Impl(block) = item else { continue };
-        let Type::Path(self_ty) = &*block.self_ty else { continue };
-        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else { continue };
-        let Some(operation) = by_builder.get(&name) else { continue };
-        let Some(position) = block.items.iter().position(is_send) else { continue };
-        let ImplItem::Fn(original) = &mut block.items[position] else { continue };
-        let Some(success) = success_type(&original.sig.output) else { continue };
+        let Type::Path(self_ty) = &*block.self_ty else {
+            continue;
+        };
+        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        let Some(operation) = by_builder.get(&name) else {
+            continue;
+        };
+        let Some(position) = block.items.iter().position(is_send) else {
+            continue;
+        };
+        let ImplItem::Fn(original) = &mut block.items[position] else {
+            continue;
+        };
+        let Some(success) = success_type(&original.sig.output) else {
+            continue;
+        };
         original.sig.ident = syn::Ident::new("send_once", original.sig.ident.span());
         original.vis = syn::Visibility::Inherited;
         original.attrs.retain(|attr| !attr.path().is_ident("doc"));
@@ -77,15 +89,21 @@ fn is_send(item: &ImplItem) -> bool {
 
 fn derives_clone(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
-        attr.path().is_ident("derive") && attr.meta.require_list().is_ok_and(|list| {
-            list.tokens.clone().into_iter().any(|t| t.to_string() == "Clone")
-        })
+        attr.path().is_ident("derive")
+            && attr.meta.require_list().is_ok_and(|list| {
+                list.tokens
+                    .clone()
+                    .into_iter()
+                    .any(|t| t.to_string() == "Clone")
+            })
     })
 }
 
 /// `Result<ResponseValue<T>, Error<E>>` → `T`.
 fn success_type(output: &ReturnType) -> Option<Type> {
-    let ReturnType::Type(_, ty) = output else { return None };
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
     let first = first_generic(ty)?;
     first_generic(&first)
 }
