@@ -140,6 +140,9 @@ regress = "0.10"
 uuid = { version = "1", features = ["serde"] }
 tokio = { version = "1", features = ["fs"] }
 tokio-util = { version = "0.7", features = ["io"] }
+# progenitor's websocket operations (`x-dropshot-websocket`) use these.
+base64 = "0.22"
+rand = "0.9"
 "#;
 
 fn write_crate(out: &Path, name: &str, code: &str) -> Result<(), Failure> {
