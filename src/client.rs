@@ -1,0 +1,716 @@
+//! Building clients, per-client state (credentials, acting user, retry and timeout settings)
+//! and the hooks that put it on every request.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+
+use crate::Client;
+use crate::config::{self, ConfigError, Region};
+use crate::operation::{AS_USER_HEADER, CredentialUse};
+use crate::retry::DEFAULT_MAX_RETRIES;
+use crate::secret::Secret;
+
+/// Per-attempt timeout unless configured otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Connect timeout unless configured otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// `User-Agent` of every request.
+pub const USER_AGENT_VALUE: &str = concat!("hyperspell-rust/", env!("CARGO_PKG_VERSION"));
+
+/// What the client authenticates with.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// An app API key (may act as a user with `X-As-User`).
+    ApiKey(Secret),
+    /// A JWT user token from `POST /auth/user_token` (always scoped to one user).
+    UserToken(Secret),
+}
+
+impl Credential {
+    pub fn secret(&self) -> &Secret {
+        match self {
+            Credential::ApiKey(s) | Credential::UserToken(s) => s,
+        }
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::ApiKey(s) => f.debug_tuple("ApiKey").field(s).finish(),
+            Credential::UserToken(s) => f.debug_tuple("UserToken").field(s).finish(),
+        }
+    }
+}
+
+/// The per-client state the generated [`Client`] carries: credentials, the acting user and
+/// the retry/timeout settings. Cloning is cheap. `Debug` shows no secret.
+#[derive(Clone)]
+pub struct ClientState {
+    credential: Option<Credential>,
+    as_user: Option<Secret>,
+    max_retries: u32,
+    timeout: Option<Duration>,
+    /// Credentials and acting users this client was derived from (by `as_user`,
+    /// `with_user_token`, …): still scrubbed from errors, since a server may echo them.
+    retired: Arc<[Secret]>,
+    shared: Arc<Shared>,
+}
+
+/// How many replaced secrets a derived client keeps scrubbing.
+const MAX_RETIRED_SECRETS: usize = 16;
+
+/// Settings every clone of a client shares.
+struct Shared {
+    /// `HYPERSPELL_CUSTOM_HEADERS` and [`ClientBuilder::default_header`].
+    default_headers: HeaderMap,
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientState")
+            .field("credential", &self.credential)
+            .field("as_user", &self.as_user)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field(
+                "default_headers",
+                &self.shared.default_headers.keys().collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl ClientState {
+    pub fn credential(&self) -> Option<&Credential> {
+        self.credential.as_ref()
+    }
+
+    /// The user requests act as (`X-As-User`), if any.
+    pub fn as_user(&self) -> Option<&Secret> {
+        self.as_user.as_ref()
+    }
+
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The per-attempt timeout (`None`: no timeout).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Every secret this state holds, for scrubbing error texts.
+    pub(crate) fn scrub(&self, text: &str) -> Option<String> {
+        let secrets = self
+            .credential
+            .iter()
+            .map(Credential::secret)
+            .chain(self.as_user.iter())
+            .chain(self.retired.iter());
+        let mut out: Option<String> = None;
+        for secret in secrets {
+            let current = out.as_deref().unwrap_or(text);
+            if let Some(clean) = secret.scrub(current) {
+                out = Some(clean);
+            }
+        }
+        out
+    }
+
+    /// Puts credentials, default headers, `User-Agent` and the timeout on one request.
+    pub(crate) fn apply(&self, request: &mut reqwest::Request, usage: CredentialUse) {
+        let headers = request.headers_mut();
+        for name in self.shared.default_headers.keys() {
+            headers.remove(name);
+            for value in self.shared.default_headers.get_all(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        }
+        // Credentials come from the state only, never from default headers.
+        headers.remove(AUTHORIZATION);
+        headers.remove(AS_USER_HEADER);
+        if usage.bearer
+            && let Some(value) = self
+                .credential
+                .as_ref()
+                .and_then(|c| c.secret().header_value("Bearer "))
+        {
+            headers.insert(AUTHORIZATION, value);
+        }
+        if usage.as_user
+            && let Some(value) = self.as_user.as_ref().and_then(|u| u.header_value(""))
+        {
+            headers.insert(HeaderName::from_static("x-as-user"), value);
+        }
+        *request.timeout_mut() = self.timeout;
+    }
+}
+
+/// Per-request settings: apply with [`Client::with_options`], which returns a cheap clone
+/// of the client for the request(s) at hand.
+///
+/// ```no_run
+/// # async fn f(client: hyperspell::Client) -> Result<(), hyperspell::Error> {
+/// use std::time::Duration;
+/// use hyperspell::RequestOptions;
+///
+/// let status = client
+///     .with_options(RequestOptions::new().max_retries(5).timeout(Duration::from_secs(300)))
+///     .get_indexing_status()
+///     .send()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+    /// Per-attempt timeout.
+    pub timeout: Option<Duration>,
+    /// Act as this user (`X-As-User`).
+    pub as_user: Option<String>,
+}
+
+impl RequestOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn as_user(mut self, user_id: impl Into<String>) -> Self {
+        self.as_user = Some(user_id.into());
+        self
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field(
+                "as_user",
+                &self.as_user.as_ref().map(|_| crate::secret::REDACTED),
+            )
+            .finish()
+    }
+}
+
+/// Builds a [`Client`]. Start from [`Client::builder`] (nothing set) or
+/// [`ClientBuilder::from_env`] (`HYPERSPELL_API_KEY`, `HYPERSPELL_BASE_URL`,
+/// `HYPERSPELL_CUSTOM_HEADERS`).
+#[derive(Clone)]
+pub struct ClientBuilder {
+    credential: Option<Credential>,
+    as_user: Option<Secret>,
+    base_url: String,
+    max_retries: u32,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    default_headers: Vec<(String, Secret)>,
+    custom_headers_env: Option<Secret>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            credential: None,
+            as_user: None,
+            base_url: Region::Default.base_url().to_owned(),
+            max_retries: DEFAULT_MAX_RETRIES,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            default_headers: Vec::new(),
+            custom_headers_env: None,
+            http_client: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credential", &self.credential)
+            .field("as_user", &self.as_user)
+            .field("base_url", &self.base_url)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the settings of the environment: `HYPERSPELL_API_KEY`,
+    /// `HYPERSPELL_BASE_URL` and `HYPERSPELL_CUSTOM_HEADERS` (empty variables count as unset).
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut builder = ClientBuilder::default();
+        if let Some(key) = var(config::ENV_API_KEY) {
+            builder = builder.api_key(key.trim());
+        }
+        if let Some(url) = var(config::ENV_BASE_URL) {
+            builder = builder.base_url(url);
+        }
+        builder.custom_headers_env = var(config::ENV_CUSTOM_HEADERS).map(Secret::from);
+        builder
+    }
+
+    /// Authenticate with an app API key.
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.credential = Some(Credential::ApiKey(key.into()));
+        self
+    }
+
+    /// Authenticate with a JWT user token (see [`Client::with_user_token`]).
+    pub fn user_token(mut self, token: impl Into<Secret>) -> Self {
+        self.credential = Some(Credential::UserToken(token.into()));
+        self
+    }
+
+    /// Act as this user on every request (`X-As-User`, with an API key).
+    pub fn as_user(mut self, user_id: impl Into<Secret>) -> Self {
+        self.as_user = Some(user_id.into());
+        self
+    }
+
+    /// Send requests to this base URL (e.g. a local mock server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Send requests to the base URL of `region`.
+    pub fn region(self, region: Region) -> Self {
+        self.base_url(region.base_url())
+    }
+
+    /// EU data residency: `https://api.eu.hyperspell.com`.
+    pub fn eu(self) -> Self {
+        self.region(Region::Eu)
+    }
+
+    /// Retries after the first attempt (default 2).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Timeout of each attempt, from sending to the end of the response body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No per-attempt timeout.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// Timeout for establishing a connection (default 5 s; `None`: none). Ignored with
+    /// [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect_timeout = timeout.into();
+        self
+    }
+
+    /// A header for every request (added after those of `HYPERSPELL_CUSTOM_HEADERS`). It
+    /// cannot replace `Authorization` or `X-As-User`.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers
+            .push((name.into(), Secret::new(value.into())));
+        self
+    }
+
+    /// Use this `reqwest::Client` (proxies, TLS settings, connection pool); the connect
+    /// timeout is then its own.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client. Fails when no API key or user token is set, or when a setting is
+    /// invalid.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let credential = self.credential.ok_or(ConfigError::MissingApiKey)?;
+        if credential.secret().expose().trim().is_empty() {
+            return Err(ConfigError::MissingApiKey);
+        }
+        if credential.secret().header_value("Bearer ").is_none() {
+            return Err(ConfigError::InvalidCredential);
+        }
+        if let Some(user) = &self.as_user
+            && user.header_value("").is_none()
+        {
+            return Err(ConfigError::InvalidUserId);
+        }
+        let base_url = config::normalize_base_url(&self.base_url)?;
+        let mut default_headers = match &self.custom_headers_env {
+            Some(text) => config::parse_custom_headers(text.expose())?,
+            None => HeaderMap::new(),
+        };
+        for (name, value) in &self.default_headers {
+            let (name, value) = config::header(name, value.expose())?;
+            default_headers.insert(name, value);
+        }
+        let http = match self.http_client {
+            Some(client) => client,
+            None => {
+                let mut builder = reqwest::Client::builder().user_agent(USER_AGENT_VALUE);
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(ConfigError::HttpClient)?
+            }
+        };
+        let state = ClientState {
+            credential: Some(credential),
+            as_user: self.as_user,
+            max_retries: self.max_retries,
+            timeout: self.timeout,
+            retired: Arc::from(Vec::new()),
+            shared: Arc::new(Shared { default_headers }),
+        };
+        Ok(Client::new_with_client(&base_url, http, state))
+    }
+}
+
+impl Client {
+    /// A builder with nothing set (default base URL, 2 retries, 60 s timeout).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `HYPERSPELL_API_KEY` (required), `HYPERSPELL_BASE_URL` and
+    /// `HYPERSPELL_CUSTOM_HEADERS`.
+    pub fn from_env() -> Result<Client, ConfigError> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        ClientInfo::baseurl(self)
+    }
+
+    /// The client's state: credential, acting user, retry and timeout settings.
+    pub fn state(&self) -> &ClientState {
+        ClientInfo::inner(self)
+    }
+
+    fn with_state(&self, change: impl FnOnce(&mut ClientState)) -> Client {
+        let before = self.state();
+        let mut state = before.clone();
+        change(&mut state);
+        let replaced: Vec<&Secret> = [
+            before
+                .credential
+                .as_ref()
+                .map(Credential::secret)
+                .filter(|_| state.credential != before.credential),
+            before
+                .as_user
+                .as_ref()
+                .filter(|_| state.as_user != before.as_user),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !replaced.is_empty() {
+            let mut retired: Vec<Secret> = replaced.into_iter().cloned().collect();
+            for secret in before.retired.iter() {
+                if !retired.contains(secret) {
+                    retired.push(secret.clone());
+                }
+            }
+            retired.truncate(MAX_RETIRED_SECRETS);
+            state.retired = Arc::from(retired);
+        }
+        Client::new_with_client(self.base_url(), ClientInfo::client(self).clone(), state)
+    }
+
+    /// A clone acting as `user_id` (`X-As-User`) on every request. Cheap: the connection
+    /// pool is shared.
+    pub fn as_user(&self, user_id: impl Into<Secret>) -> Client {
+        let user = user_id.into();
+        self.with_state(|s| s.as_user = Some(user))
+    }
+
+    /// A clone without an acting user: requests run app-scoped.
+    pub fn without_acting_user(&self) -> Client {
+        self.with_state(|s| s.as_user = None)
+    }
+
+    /// A clone that authenticates with a user token (from
+    /// [`generate_user_token`](Client::generate_user_token)) instead, with no `X-As-User`.
+    ///
+    /// ```no_run
+    /// # async fn f(client: hyperspell::Client) -> Result<(), hyperspell::Error> {
+    /// let token = client.generate_user_token().body(hyperspell::types::UserTokenRequest::builder().user_id("u1")).send().await?;
+    /// let user_client = client.with_user_token(&token.token);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_user_token(&self, token: impl Into<Secret>) -> Client {
+        let token = token.into();
+        self.with_state(|s| {
+            s.credential = Some(Credential::UserToken(token));
+            s.as_user = None;
+        })
+    }
+
+    /// A clone with per-request settings (retries, timeout, acting user) overridden.
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        self.with_state(|s| {
+            if let Some(n) = options.max_retries {
+                s.max_retries = n;
+            }
+            if let Some(timeout) = options.timeout {
+                s.timeout = Some(timeout);
+            }
+            if let Some(user) = options.as_user {
+                s.as_user = Some(Secret::new(user));
+            }
+        })
+    }
+}
+
+/// The credentials an operation takes, from the generated metadata. Operations unknown to
+/// the metadata get the spec's global requirement (bearer and acting user).
+pub(crate) fn credential_use(operation_name: &str) -> CredentialUse {
+    match crate::operations::by_name(operation_name) {
+        Some(op) => op.credential_use(crate::operations::SECURITY_SCHEMES),
+        None => CredentialUse {
+            bearer: true,
+            as_user: true,
+        },
+    }
+}
+
+impl ClientHooks<ClientState> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.state()
+            .apply(request, credential_use(info.operation_id));
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        if let Ok(response) = result {
+            crate::runtime::record_response(response.status(), response.headers());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn missing_key_is_an_error_at_construction() {
+        let err = ClientBuilder::from_lookup(env(&[])).build().unwrap_err();
+        assert!(matches!(err, ConfigError::MissingApiKey));
+        let err = ClientBuilder::from_lookup(env(&[("HYPERSPELL_API_KEY", "  ")]))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::MissingApiKey));
+    }
+
+    #[test]
+    fn environment_settings() {
+        let client = ClientBuilder::from_lookup(env(&[
+            ("HYPERSPELL_API_KEY", "hs-0-envkey"),
+            ("HYPERSPELL_BASE_URL", "http://localhost:4010/"),
+            ("HYPERSPELL_CUSTOM_HEADERS", "X-Team: infra"),
+        ]))
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "http://localhost:4010");
+        assert_eq!(
+            client.state().credential(),
+            Some(&Credential::ApiKey(Secret::new("hs-0-envkey")))
+        );
+        assert_eq!(client.state().shared.default_headers["x-team"], "infra");
+        assert_eq!(client.state().max_retries(), 2);
+        assert_eq!(client.state().timeout(), Some(Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn regions_and_overrides() {
+        let c = Client::builder().api_key("k").build().unwrap();
+        assert_eq!(c.base_url(), "https://api.hyperspell.com");
+        let c = Client::builder().api_key("k").eu().build().unwrap();
+        assert_eq!(c.base_url(), "https://api.eu.hyperspell.com");
+        let c = ClientBuilder::from_lookup(env(&[
+            ("HYPERSPELL_API_KEY", "k"),
+            ("HYPERSPELL_BASE_URL", "http://x"),
+        ]))
+        .eu()
+        .build()
+        .unwrap();
+        assert_eq!(c.base_url(), "https://api.eu.hyperspell.com");
+    }
+
+    #[test]
+    fn clones_override_state() {
+        let c = Client::builder().api_key("key-1234").build().unwrap();
+        let u = c.as_user("user-42");
+        assert_eq!(u.state().as_user().map(Secret::expose), Some("user-42"));
+        assert!(c.state().as_user().is_none());
+        assert!(u.without_acting_user().state().as_user().is_none());
+        let o = u.with_options(
+            RequestOptions::new()
+                .max_retries(0)
+                .timeout(Duration::from_secs(1)),
+        );
+        assert_eq!(
+            (o.state().max_retries(), o.state().timeout()),
+            (0, Some(Duration::from_secs(1)))
+        );
+        assert_eq!(o.state().as_user().map(Secret::expose), Some("user-42"));
+        let t = u.with_user_token("jwt-abc");
+        assert_eq!(
+            t.state().credential(),
+            Some(&Credential::UserToken(Secret::new("jwt-abc")))
+        );
+        assert!(t.state().as_user().is_none());
+        assert_eq!(t.base_url(), c.base_url());
+        // the derived client still scrubs what it was derived from
+        assert_eq!(
+            t.state().scrub("key-1234 user-42 jwt-abc").as_deref(),
+            Some("[redacted] [redacted] [redacted]")
+        );
+    }
+
+    #[test]
+    fn invalid_settings() {
+        assert!(matches!(
+            Client::builder().api_key("a\nb").build().unwrap_err(),
+            ConfigError::InvalidCredential
+        ));
+        assert!(matches!(
+            Client::builder()
+                .api_key("k")
+                .as_user("u\n1")
+                .build()
+                .unwrap_err(),
+            ConfigError::InvalidUserId
+        ));
+        assert!(matches!(
+            Client::builder()
+                .api_key("k")
+                .default_header("X-A", "v\u{0}")
+                .build()
+                .unwrap_err(),
+            ConfigError::InvalidHeader { .. }
+        ));
+    }
+
+    #[test]
+    fn apply_sets_headers_by_credential_use() {
+        let c = Client::builder()
+            .api_key("hs-0-secretkey")
+            .as_user("user-secret")
+            .default_header("X-Team", "infra")
+            .default_header("Authorization", "Bearer wrong")
+            .build()
+            .unwrap();
+        let request = || reqwest::Request::new(reqwest::Method::GET, "http://x/y".parse().unwrap());
+
+        let mut r = request();
+        c.state().apply(
+            &mut r,
+            CredentialUse {
+                bearer: true,
+                as_user: true,
+            },
+        );
+        assert_eq!(r.headers()["authorization"], "Bearer hs-0-secretkey");
+        assert!(r.headers()["authorization"].is_sensitive());
+        assert_eq!(r.headers()["x-as-user"], "user-secret");
+        assert_eq!(r.headers()["x-team"], "infra");
+        assert_eq!(r.headers()["user-agent"], USER_AGENT_VALUE);
+        assert_eq!(r.timeout(), Some(&Duration::from_secs(60)));
+        assert!(!format!("{r:?}").contains("secret"));
+
+        let mut r = request();
+        c.state().apply(
+            &mut r,
+            CredentialUse {
+                bearer: true,
+                as_user: false,
+            },
+        );
+        assert!(r.headers().get("x-as-user").is_none());
+
+        let mut r = request();
+        c.state().apply(&mut r, CredentialUse::default());
+        assert!(r.headers().get("authorization").is_none());
+        assert!(r.headers().get("x-as-user").is_none());
+    }
+
+    #[test]
+    fn debug_output_has_no_secrets() {
+        let b = Client::builder()
+            .api_key("hs-0-secretkey")
+            .as_user("user-secret")
+            .default_header("X-K", "hdr-secret");
+        let c = b.clone().build().unwrap();
+        let opts = RequestOptions::new().as_user("user-secret");
+        for text in [
+            format!("{b:?}"),
+            format!("{c:?}"),
+            format!("{:?}", c.state()),
+            format!("{opts:?}"),
+            format!("{c:#?}"),
+        ] {
+            assert!(!text.contains("secret"), "{text}");
+        }
+    }
+}

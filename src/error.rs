@@ -1,0 +1,506 @@
+//! The crate's one error type.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::operation::Operation;
+use crate::types::ValidationError;
+
+/// How much of a response body an [`Error`] keeps.
+pub const MAX_BODY_EXCERPT: usize = 4096;
+/// How long [`Error::message`] gets at most (characters).
+const MAX_MESSAGE: usize = 500;
+
+/// What went wrong, by class. Status kinds follow the official SDKs' error classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 400.
+    BadRequest,
+    /// 401: missing, wrong or expired API key or user token.
+    Authentication,
+    /// 403.
+    PermissionDenied,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 422: the request did not validate; see [`Error::validation_errors`].
+    UnprocessableEntity,
+    /// 429.
+    RateLimited,
+    /// ≥ 500.
+    InternalServer,
+    /// Any other unsuccessful status (e.g. 408, 410, 413) or a success status the spec does
+    /// not document for the operation.
+    OtherStatus,
+    /// The connection failed (DNS, connect, TLS, reset, broken body stream).
+    Connection,
+    /// The attempt took longer than its timeout.
+    Timeout,
+    /// The response arrived but its body is not what the spec says.
+    Decode,
+    /// The request could not be built (missing required field, bad value, a one-shot upload
+    /// reader already consumed, invalid metadata).
+    InvalidRequest,
+    /// The client is misconfigured (see [`crate::ConfigError`]).
+    Config,
+}
+
+impl ErrorKind {
+    /// The kind for an unsuccessful HTTP status.
+    pub fn from_status(status: StatusCode) -> ErrorKind {
+        match status.as_u16() {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::PermissionDenied,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::UnprocessableEntity,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::InternalServer,
+            _ => ErrorKind::OtherStatus,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::BadRequest => "bad request",
+            ErrorKind::Authentication => "authentication failed",
+            ErrorKind::PermissionDenied => "permission denied",
+            ErrorKind::NotFound => "not found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::UnprocessableEntity => "validation failed",
+            ErrorKind::RateLimited => "rate limited",
+            ErrorKind::InternalServer => "server error",
+            ErrorKind::OtherStatus => "unexpected status",
+            ErrorKind::Connection => "connection error",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::Decode => "invalid response body",
+            ErrorKind::InvalidRequest => "invalid request",
+            ErrorKind::Config => "invalid configuration",
+        }
+    }
+}
+
+/// An error from the Hyperspell client: a status class, connection, timeout, decode, invalid
+/// request or configuration problem.
+///
+/// Response errors keep the status, the headers and a bounded excerpt of the raw body
+/// ([`MAX_BODY_EXCERPT`] bytes). API keys, user tokens and acting-user ids are never part of
+/// it: they are scrubbed from body excerpts and messages.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    operation: Option<&'static Operation>,
+    status: Option<StatusCode>,
+    headers: HeaderMap,
+    body: Option<String>,
+    message: String,
+    validation: Vec<ValidationError>,
+    retryable: bool,
+    attempts: u32,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        let retryable = matches!(kind, ErrorKind::Connection | ErrorKind::Timeout);
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                operation: None,
+                status: None,
+                headers: HeaderMap::new(),
+                body: None,
+                message: message.into(),
+                validation: Vec::new(),
+                retryable,
+                attempts: 0,
+                source: None,
+            }),
+        }
+    }
+
+    /// An error for an unsuccessful response.
+    pub(crate) fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error {
+        let kind = if status.is_success() || status.is_informational() || status.is_redirection() {
+            ErrorKind::OtherStatus
+        } else {
+            ErrorKind::from_status(status)
+        };
+        let mut error = Error::new(kind, "");
+        error.inner.retryable = crate::retry::should_retry_response(status, &headers);
+        error.inner.status = Some(status);
+        error.inner.headers = headers;
+        error.set_body(body);
+        if status.as_u16() == 422
+            && let Ok(parsed) = serde_json::from_slice::<crate::types::HttpValidationError>(body)
+        {
+            error.inner.validation = parsed.detail;
+        }
+        error.inner.message = message_from_body(body, &error.inner.validation)
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_owned());
+        error
+    }
+
+    pub(crate) fn set_body(&mut self, body: &[u8]) {
+        self.inner.body = (!body.is_empty()).then(|| excerpt(body));
+    }
+
+    pub(crate) fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Error {
+        self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn with_status(mut self, status: StatusCode, headers: HeaderMap) -> Error {
+        self.inner.status = Some(status);
+        self.inner.headers = headers;
+        self
+    }
+
+    pub(crate) fn with_operation(mut self, operation: &'static Operation) -> Error {
+        self.inner.operation = Some(operation);
+        self
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
+        self.inner.attempts = attempts;
+        self
+    }
+
+    pub(crate) fn set_retryable(&mut self, retryable: bool) {
+        self.inner.retryable = retryable;
+    }
+
+    /// Replaces secrets in everything the error shows.
+    pub(crate) fn scrub(&mut self, scrub: &dyn Fn(&str) -> Option<String>) {
+        if let Some(clean) = scrub(&self.inner.message) {
+            self.inner.message = clean;
+        }
+        if let Some(body) = &self.inner.body
+            && let Some(clean) = scrub(body)
+        {
+            self.inner.body = Some(clean);
+        }
+        for value in self.inner.headers.values_mut() {
+            if let Some(clean) = value.to_str().ok().and_then(scrub)
+                && let Ok(clean) = clean.parse()
+            {
+                *value = clean;
+            }
+        }
+        for detail in &mut self.inner.validation {
+            if let Some(clean) = scrub(&detail.msg) {
+                detail.msg = clean;
+            }
+        }
+        if let Some(source) = &self.inner.source
+            && scrub(&source.to_string()).is_some()
+        {
+            self.inner.source = None;
+        }
+    }
+
+    /// The class of the error.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The operation that failed, when the error comes from one.
+    pub fn operation(&self) -> Option<&'static Operation> {
+        self.inner.operation
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.status
+    }
+
+    /// The response headers (empty when no response arrived).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+
+    /// The first [`MAX_BODY_EXCERPT`] bytes of the response body, as text.
+    pub fn body(&self) -> Option<&str> {
+        self.inner.body.as_deref()
+    }
+
+    /// The response body parsed as JSON, when the excerpt is complete JSON.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(self.inner.body.as_deref()?).ok()
+    }
+
+    /// The server's message (from a JSON `message`, `detail` or `error` field), or a
+    /// description of the failure.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The application error code of bodies like `{"error": "WrongUser", "message": …}`.
+    pub fn error_code(&self) -> Option<String> {
+        let body = self.body_json()?;
+        let code = body.get("error")?.as_str()?;
+        Some(code.to_owned())
+    }
+
+    /// For 422 responses: FastAPI's `detail` list (location, message, type per problem).
+    pub fn validation_errors(&self) -> &[ValidationError] {
+        &self.inner.validation
+    }
+
+    /// Whether retrying could help: connection errors, timeouts, 408, 409, 429, ≥ 500,
+    /// unless the response said otherwise with `x-should-retry`.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+
+    /// How many attempts were made (0 when the request was never sent).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout
+    }
+
+    pub fn is_connection(&self) -> bool {
+        self.inner.kind == ErrorKind::Connection
+    }
+}
+
+/// `loc.joined: msg` for each FastAPI validation problem.
+pub(crate) fn describe_validation(details: &[ValidationError]) -> String {
+    details
+        .iter()
+        .map(|d| {
+            let loc: Vec<String> = d
+                .loc
+                .iter()
+                .map(|part| match serde_json::to_value(part) {
+                    Ok(serde_json::Value::String(s)) => s,
+                    Ok(other) => other.to_string(),
+                    Err(_) => "?".to_owned(),
+                })
+                .collect();
+            if loc.is_empty() {
+                d.msg.clone()
+            } else {
+                format!("{}: {}", loc.join("."), d.msg)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn message_from_body(body: &[u8], validation: &[ValidationError]) -> Option<String> {
+    if !validation.is_empty() {
+        return Some(truncate(&describe_validation(validation), MAX_MESSAGE));
+    }
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => {
+            let field = |name: &str| json.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+            match (
+                field("error"),
+                field("message")
+                    .or_else(|| field("detail"))
+                    .or_else(|| field("msg")),
+            ) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (None, Some(message)) => message,
+                (Some(code), None) => code,
+                (None, None) => match json.get("detail") {
+                    Some(detail) if !detail.is_null() => detail.to_string(),
+                    _ => String::from_utf8_lossy(body).into_owned(),
+                },
+            }
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    let text = text.trim();
+    (!text.is_empty()).then(|| truncate(text, MAX_MESSAGE))
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// The body as text, cut to [`MAX_BODY_EXCERPT`] bytes.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    if body.len() <= MAX_BODY_EXCERPT {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut cut = MAX_BODY_EXCERPT;
+    // do not split a UTF-8 sequence
+    while cut > 0 && (body[cut] & 0b1100_0000) == 0b1000_0000 {
+        cut -= 1;
+    }
+    format!(
+        "{}…[{} more bytes]",
+        String::from_utf8_lossy(&body[..cut]),
+        body.len() - cut
+    )
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        if let Some(op) = inner.operation {
+            write!(f, "{} ({} {}): ", op.name, op.method, op.path)?;
+        }
+        match inner.status {
+            Some(status) => write!(f, "{} {}", status.as_u16(), inner.kind.describe())?,
+            None => f.write_str(inner.kind.describe())?,
+        }
+        if !inner.message.is_empty() {
+            write!(f, ": {}", inner.message)?;
+        }
+        if inner.attempts > 1 {
+            write!(f, " (after {} attempts)", inner.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        let mut s = f.debug_struct("Error");
+        s.field("kind", &inner.kind);
+        if let Some(op) = inner.operation {
+            s.field(
+                "operation",
+                &format_args!("{} ({} {})", op.name, op.method, op.path),
+            );
+        }
+        s.field("status", &inner.status)
+            .field("message", &inner.message)
+            .field("retryable", &inner.retryable)
+            .field("attempts", &inner.attempts);
+        if !inner.headers.is_empty() {
+            s.field("headers", &inner.headers);
+        }
+        if let Some(body) = &inner.body {
+            s.field("body", body);
+        }
+        if let Some(source) = &inner.source {
+            s.field("source", source);
+        }
+        s.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+impl From<crate::ConfigError> for Error {
+    fn from(error: crate::ConfigError) -> Error {
+        Error::new(ErrorKind::Config, error.to_string()).with_source(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_status() {
+        let cases = [
+            (400, ErrorKind::BadRequest),
+            (401, ErrorKind::Authentication),
+            (403, ErrorKind::PermissionDenied),
+            (404, ErrorKind::NotFound),
+            (409, ErrorKind::Conflict),
+            (422, ErrorKind::UnprocessableEntity),
+            (429, ErrorKind::RateLimited),
+            (500, ErrorKind::InternalServer),
+            (503, ErrorKind::InternalServer),
+            (408, ErrorKind::OtherStatus),
+            (410, ErrorKind::OtherStatus),
+        ];
+        for (code, kind) in cases {
+            let status = StatusCode::from_u16(code).unwrap();
+            assert_eq!(
+                Error::from_response(status, HeaderMap::new(), b"").kind(),
+                kind,
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn validation_detail_is_parsed() {
+        let body = br#"{"detail":[{"loc":["body","items",0,"text"],"msg":"Field required","type":"missing"}]}"#;
+        let e = Error::from_response(StatusCode::UNPROCESSABLE_ENTITY, HeaderMap::new(), body);
+        assert_eq!(e.validation_errors().len(), 1);
+        assert_eq!(e.validation_errors()[0].msg, "Field required");
+        assert_eq!(e.message(), "body.items.0.text: Field required");
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn messages_from_application_errors() {
+        let body = br#"{"error":"WrongUser","message":"X-As-User must match"}"#;
+        let e = Error::from_response(StatusCode::FORBIDDEN, HeaderMap::new(), body);
+        assert_eq!(e.message(), "WrongUser: X-As-User must match");
+        assert_eq!(e.error_code().as_deref(), Some("WrongUser"));
+        let e = Error::from_response(
+            StatusCode::NOT_FOUND,
+            HeaderMap::new(),
+            br#"{"detail":"Not Found"}"#,
+        );
+        assert_eq!(e.message(), "Not Found");
+        let e = Error::from_response(
+            StatusCode::BAD_GATEWAY,
+            HeaderMap::new(),
+            b"<html>bad gateway</html>",
+        );
+        assert_eq!(e.message(), "<html>bad gateway</html>");
+        let e = Error::from_response(StatusCode::BAD_GATEWAY, HeaderMap::new(), b"");
+        assert_eq!(e.message(), "Bad Gateway");
+    }
+
+    #[test]
+    fn body_excerpt_is_bounded() {
+        let body = "é".repeat(MAX_BODY_EXCERPT); // 2 bytes each
+        let e = Error::from_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            HeaderMap::new(),
+            body.as_bytes(),
+        );
+        let excerpt = e.body().unwrap();
+        assert!(excerpt.len() < MAX_BODY_EXCERPT + 40, "{}", excerpt.len());
+        assert!(excerpt.ends_with(&format!("…[{} more bytes]", MAX_BODY_EXCERPT)));
+        assert!(!excerpt.contains('\u{FFFD}'));
+        assert!(e.message().chars().count() <= MAX_MESSAGE + 1);
+    }
+
+    #[test]
+    fn display_without_operation() {
+        let e = Error::from_response(
+            StatusCode::NOT_FOUND,
+            HeaderMap::new(),
+            br#"{"message":"gone"}"#,
+        );
+        assert_eq!(e.to_string(), "404 not found: gone");
+        let e = Error::new(ErrorKind::Timeout, "no response within 60s");
+        assert_eq!(e.to_string(), "timed out: no response within 60s");
+        assert!(e.is_retryable() && e.is_timeout());
+    }
+}

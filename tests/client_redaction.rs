@@ -1,0 +1,159 @@
+//! Secrets (API key, user token, acting user) never appear in `Debug`, `Display`, errors or
+//! logs, even when the server echoes them; and one `tracing` span per attempt with
+//! operation, attempt, status and duration.
+
+mod client_support;
+
+use client_support::{Capture, KEY, timerless_http, token_response, user_token_body};
+use hyperspell::{Client, ClientBuilder, RequestOptions};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const USER: &str = "acting-user-secret-42";
+const TOKEN: &str = "jwt-user-token-abcdef";
+
+fn assert_clean(what: &str, text: &str) {
+    for secret in [KEY, USER, TOKEN] {
+        assert!(!text.contains(secret), "{what} contains a secret: {text}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn secrets_stay_out_of_debug_errors_and_logs() {
+    let server = MockServer::start().await;
+    let echo = json!({"error": "InvalidKey", "message": format!("key {KEY} cannot act as {USER}")});
+    Mock::given(method("GET"))
+        .and(path("/memories/status"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("x-echo", format!("Bearer {KEY}").as_str())
+                .set_body_json(&echo),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/memories/status"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(&echo))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/auth/user_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_response()))
+        .mount(&server)
+        .await;
+
+    let capture = Capture::default();
+    let _guard = capture.install();
+    let builder = ClientBuilder::default()
+        .api_key(KEY)
+        .as_user(USER)
+        .base_url(server.uri())
+        .no_timeout()
+        .http_client(timerless_http());
+    assert_clean("builder Debug", &format!("{builder:?}"));
+    let client = builder.build().unwrap();
+    let err = client.get_indexing_status().send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+
+    let token = client
+        .generate_user_token()
+        .body(user_token_body())
+        .send()
+        .await
+        .unwrap();
+    let user_client = client.with_user_token(&token.token);
+    let err_as_user = user_client.get_indexing_status().send().await.unwrap_err();
+
+    for (what, text) in [
+        ("client Debug", format!("{client:?}")),
+        ("client Debug (pretty)", format!("{client:#?}")),
+        ("user client Debug", format!("{user_client:?}")),
+        ("state Debug", format!("{:?}", client.state())),
+        (
+            "request builder Debug",
+            format!("{:?}", client.get_indexing_status()),
+        ),
+        (
+            "options Debug",
+            format!("{:?}", RequestOptions::new().as_user(USER)),
+        ),
+        ("error Display", err.to_string()),
+        ("error Debug", format!("{err:?}")),
+        ("error message", err.message().to_owned()),
+        ("error body", err.body().unwrap_or_default().to_owned()),
+        ("error headers", format!("{:?}", err.headers())),
+        ("user error Debug", format!("{err_as_user:?}")),
+        ("log output", capture.text()),
+    ] {
+        assert_clean(what, &text);
+    }
+    // the scrubbed error still says what happened
+    assert_eq!(
+        err.message(),
+        "InvalidKey: key [redacted] cannot act as [redacted]"
+    );
+    // and the secrets did go to the server
+    let sent = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        sent.headers["authorization"],
+        format!("Bearer {KEY}").as_str()
+    );
+    assert_eq!(sent.headers["x-as-user"], USER);
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_span_per_attempt_with_operation_attempt_status_and_duration() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/memories/status"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/memories/status"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(client_support::indexing_status()))
+        .mount(&server)
+        .await;
+    let capture = Capture::default();
+    let _guard = capture.install();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .no_timeout()
+        .http_client(timerless_http())
+        .build()
+        .unwrap();
+    client.get_indexing_status().send().await.unwrap();
+    let log = capture.text();
+    let spans: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("hyperspell.request"))
+        .collect();
+    assert_eq!(spans.len(), 2, "{log}");
+    assert!(
+        spans[0].contains("operation=\"get_indexing_status\""),
+        "{log}"
+    );
+    assert!(
+        spans[0].contains("method=\"GET\"") && spans[0].contains("path=\"/memories/status\""),
+        "{log}"
+    );
+    assert!(
+        spans[0].contains("attempt=1") && spans[1].contains("attempt=2"),
+        "{log}"
+    );
+    assert!(
+        log.contains("status=500") && log.contains("status=200"),
+        "{log}"
+    );
+    assert!(log.contains("duration_ms="), "{log}");
+    assert!(
+        log.contains("retrying") && log.contains("delay_ms="),
+        "{log}"
+    );
+}
