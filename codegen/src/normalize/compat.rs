@@ -29,11 +29,15 @@ pub(super) fn compat(ctx: &mut Ctx, doc: &mut Value) {
     // Components first: operations resolve their references against the fixed ones.
     if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
         for (section, map) in components.iter_mut() {
-            let Some(map) = map.as_object_mut() else { continue };
+            let Some(map) = map.as_object_mut() else {
+                continue;
+            };
             let at = join("/components", section);
             for (name, value) in map.iter_mut() {
                 let at = join(&at, name);
-                let Some(object) = value.as_object_mut() else { continue };
+                let Some(object) = value.as_object_mut() else {
+                    continue;
+                };
                 if object.contains_key("$ref") {
                     continue;
                 }
@@ -47,10 +51,14 @@ pub(super) fn compat(ctx: &mut Ctx, doc: &mut Value) {
         }
     }
     let snapshot = doc.clone();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
     for (path, item) in paths.iter_mut() {
         let at = join("/paths", path);
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         if let Some(parameters) = item.get_mut("parameters") {
             parameter_list(ctx, &snapshot, parameters, &join(&at, "parameters"));
         }
@@ -65,8 +73,11 @@ pub(super) fn compat(ctx: &mut Ctx, doc: &mut Value) {
 /// Follows a chain of local `$ref`s in `root`.
 fn resolve<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
     for _ in 0..64 {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else { break };
-        let Some(target) = super::refs::local_pointer(reference).and_then(|p| root.pointer(&p).map(|_| p))
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        let Some(target) =
+            super::refs::local_pointer(reference).and_then(|p| root.pointer(&p).map(|_| p))
         else {
             break;
         };
@@ -79,21 +90,23 @@ fn operation(ctx: &mut Ctx, root: &Value, operation: &mut Object, at: &str) {
     if let Some(parameters) = operation.get_mut("parameters") {
         parameter_list(ctx, root, parameters, &join(at, "parameters"));
     }
-    if let Some(body) = operation.get_mut("requestBody").and_then(Value::as_object_mut) {
-        if !body.contains_key("$ref") {
-            request_body(ctx, body, &join(at, "requestBody"));
-        }
+    if let Some(body) = operation
+        .get_mut("requestBody")
+        .and_then(Value::as_object_mut)
+        && !body.contains_key("$ref")
+    {
+        request_body(ctx, body, &join(at, "requestBody"));
     }
     let responses_at = join(at, "responses");
-    let responses = operation
-        .entry("responses")
-        .or_insert_with(|| json!({}));
-    let Some(responses) = responses.as_object_mut() else { return };
+    let responses = operation.entry("responses").or_insert_with(|| json!({}));
+    let Some(responses) = responses.as_object_mut() else {
+        return;
+    };
     for (code, value) in responses.iter_mut() {
-        if let Some(object) = value.as_object_mut().filter(|o| !o.contains_key("$ref")) {
-            if !is_extension(code) {
-                response(ctx, object, &join(&responses_at, code));
-            }
+        if let Some(object) = value.as_object_mut().filter(|o| !o.contains_key("$ref"))
+            && !is_extension(code)
+        {
+            response(ctx, object, &join(&responses_at, code));
         }
     }
     if !responses.keys().any(|k| !is_extension(k)) {
@@ -106,14 +119,22 @@ fn operation(ctx: &mut Ctx, root: &Value, operation: &mut Object, at: &str) {
 // ----- parameters -----
 
 fn parameter_list(ctx: &mut Ctx, root: &Value, parameters: &mut Value, at: &str) {
-    let Some(list) = parameters.as_array_mut() else { return };
+    let Some(list) = parameters.as_array_mut() else {
+        return;
+    };
     let mut index = 0;
     let mut removed = 0;
     list.retain_mut(|value| {
         let at = join(at, &(index + removed).to_string());
-        let location = resolve(root, value).get("in").and_then(Value::as_str).unwrap_or("");
+        let location = resolve(root, value)
+            .get("in")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if location == "cookie" {
-            let name = resolve(root, value).get("name").and_then(Value::as_str).unwrap_or("?");
+            let name = resolve(root, value)
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?");
             ctx.note(
                 &at,
                 format!(
@@ -133,10 +154,17 @@ fn parameter_list(ctx: &mut Ctx, root: &Value, parameters: &mut Value, at: &str)
 }
 
 fn parameter(ctx: &mut Ctx, parameter: &mut Object, at: &str) {
-    let location = parameter.get("in").and_then(Value::as_str).unwrap_or("").to_owned();
+    let location = parameter
+        .get("in")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     if location == "path" && parameter.get("required") != Some(&Value::Bool(true)) {
         parameter.insert("required".into(), json!(true));
-        ctx.note(at, "path parameter made `required` (path parameters always are)");
+        ctx.note(
+            at,
+            "path parameter made `required` (path parameters always are)",
+        );
     }
     if let Some(content) = parameter.remove("content") {
         let schema = content
@@ -145,9 +173,16 @@ fn parameter(ctx: &mut Ctx, parameter: &mut Object, at: &str) {
             .and_then(|m| m.get("schema"))
             .cloned();
         let scalar = schema.as_ref().is_some_and(|s| {
-            matches!(s.get("type").and_then(Value::as_str), Some("string" | "integer" | "number" | "boolean"))
+            matches!(
+                s.get("type").and_then(Value::as_str),
+                Some("string" | "integer" | "number" | "boolean")
+            )
         });
-        let schema = if scalar { schema.expect("checked") } else { json!({"type": "string"}) };
+        let schema = if scalar {
+            schema.expect("checked")
+        } else {
+            json!({"type": "string"})
+        };
         ctx.note(
             at,
             if scalar {
@@ -162,23 +197,30 @@ fn parameter(ctx: &mut Ctx, parameter: &mut Object, at: &str) {
     if !parameter.contains_key("schema") {
         parameter.insert("schema".into(), json!({"type": "string"}));
     }
+    // A header or a path segment cannot be null, and progenitor formats them with `Display`,
+    // which its `Option` types lack (query parameters are unwrapped by progenitor).
+    if matches!(location.as_str(), "header" | "path")
+        && let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
+    {
+        schema.remove("nullable");
+    }
     let supported = match location.as_str() {
         "query" => "form",
         "path" | "header" => "simple",
         _ => return,
     };
-    if let Some(style) = parameter.get("style").and_then(Value::as_str) {
-        if style != supported {
-            let style = style.to_owned();
-            parameter.remove("style");
-            ctx.note(
-                &join(at, "style"),
-                format!(
-                    "removed `style: {style}`: the generator only serializes {location} parameters \
+    if let Some(style) = parameter.get("style").and_then(Value::as_str)
+        && style != supported
+    {
+        let style = style.to_owned();
+        parameter.remove("style");
+        ctx.note(
+            &join(at, "style"),
+            format!(
+                "removed `style: {style}`: the generator only serializes {location} parameters \
                      as `{supported}`"
-                ),
-            );
-        }
+            ),
+        );
     }
 }
 
@@ -186,7 +228,12 @@ fn parameter(ctx: &mut Ctx, parameter: &mut Object, at: &str) {
 
 /// The media type without parameters, lower case.
 fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn is_json(media_type: &str) -> bool {
@@ -216,7 +263,11 @@ fn keep_one(ctx: &mut Ctx, content: &mut Object, at: &str, what: &str) {
         at,
         format!(
             "kept `{keep}` and removed {}: the generator handles one media type per {what}",
-            removed.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+            removed
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     );
 }
@@ -229,7 +280,9 @@ fn rename_media_type(content: &mut Object, from: &str, to: &str) {
 
 fn request_body(ctx: &mut Ctx, body: &mut Object, at: &str) {
     let content_at = join(at, "content");
-    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else { return };
+    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
+        return;
+    };
     if content.is_empty() || content.keys().any(|k| essence(k) == "multipart/form-data") {
         return;
     }
@@ -237,7 +290,9 @@ fn request_body(ctx: &mut Ctx, body: &mut Object, at: &str) {
     let media_type = content.keys().next().cloned().expect("not empty");
     let essence = essence(&media_type);
     let (target, kind) = match essence.as_str() {
-        "application/json" | "application/x-www-form-urlencoded" => (media_type.clone(), Body::Typed),
+        "application/json" | "application/x-www-form-urlencoded" => {
+            (media_type.clone(), Body::Typed)
+        }
         "application/octet-stream" => (media_type.clone(), Body::Bytes),
         "text/plain" | "text/x-markdown" => (media_type.clone(), Body::Text),
         _ if is_json(&essence) => ("application/json".to_owned(), Body::Typed),
@@ -252,11 +307,19 @@ fn request_body(ctx: &mut Ctx, body: &mut Object, at: &str) {
         );
     }
     let media_at = join(&content_at, &target);
-    let Some(media) = content.get_mut(&target).and_then(Value::as_object_mut) else { return };
+    let Some(media) = content.get_mut(&target).and_then(Value::as_object_mut) else {
+        return;
+    };
     match kind {
         Body::Typed => {
-            if media.get("encoding").is_some_and(|e| e.as_object().is_some_and(|e| !e.is_empty())) {
-                ctx.note(&join(&media_at, "encoding"), "removed `encoding`: the generator does not support it");
+            if media
+                .get("encoding")
+                .is_some_and(|e| e.as_object().is_some_and(|e| !e.is_empty()))
+            {
+                ctx.note(
+                    &join(&media_at, "encoding"),
+                    "removed `encoding`: the generator does not support it",
+                );
             }
             media.remove("encoding");
             media.entry("schema").or_insert_with(|| json!({}));
@@ -288,9 +351,13 @@ fn raw_schema(media: &mut Object, mut schema: Value) {
 
 fn response(ctx: &mut Ctx, response: &mut Object, at: &str) {
     let content_at = join(at, "content");
-    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else { return };
+    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+        return;
+    };
     keep_one(ctx, content, &content_at, "response");
-    let Some(media_type) = content.keys().next().cloned() else { return };
+    let Some(media_type) = content.keys().next().cloned() else {
+        return;
+    };
     if !is_json(&media_type) {
         return;
     }
@@ -298,7 +365,10 @@ fn response(ctx: &mut Ctx, response: &mut Object, at: &str) {
         // progenitor only decodes `application/json`; the bytes are JSON all the same.
         rename_media_type(content, &media_type, "application/json");
     }
-    if let Some(media) = content.get_mut("application/json").and_then(Value::as_object_mut) {
+    if let Some(media) = content
+        .get_mut("application/json")
+        .and_then(Value::as_object_mut)
+    {
         media.remove("encoding");
         media.entry("schema").or_insert_with(|| json!({}));
     }
@@ -316,11 +386,20 @@ enum Kind {
 }
 
 fn kind(response: &Value) -> Kind {
-    let Some(content) = response.get("content").and_then(Value::as_object) else { return Kind::None };
-    if let Some((_, media)) = content.iter().find(|(k, _)| essence(k) == "application/json") {
+    let Some(content) = response.get("content").and_then(Value::as_object) else {
+        return Kind::None;
+    };
+    if let Some((_, media)) = content
+        .iter()
+        .find(|(k, _)| essence(k) == "application/json")
+    {
         return Kind::Json(media.get("schema").cloned().unwrap_or_else(|| json!({})));
     }
-    if content.is_empty() { Kind::None } else { Kind::Raw }
+    if content.is_empty() {
+        Kind::None
+    } else {
+        Kind::Raw
+    }
 }
 
 fn is_success(code: &str) -> bool {
@@ -328,24 +407,33 @@ fn is_success(code: &str) -> bool {
 }
 
 fn is_error(code: &str) -> bool {
-    matches!(code, "4XX" | "5XX" | "4xx" | "5xx") || (code.len() == 3 && (code.starts_with('4') || code.starts_with('5')))
+    matches!(code, "4XX" | "5XX" | "4xx" | "5xx")
+        || (code.len() == 3 && (code.starts_with('4') || code.starts_with('5')))
 }
 
 /// progenitor asserts one success type and one error type per operation (a `default`
 /// response counts as both).
 fn unify_responses(ctx: &mut Ctx, root: &Value, responses: &mut Object, at: &str) {
     let kind_of = |responses: &Object, code: &str| kind(resolve(root, &responses[code]));
-    let codes: Vec<String> = responses.keys().filter(|k| !is_extension(k)).cloned().collect();
+    let codes: Vec<String> = responses
+        .keys()
+        .filter(|k| !is_extension(k))
+        .cloned()
+        .collect();
     let successes: Vec<String> = codes.iter().filter(|c| is_success(c)).cloned().collect();
 
     // A `default` unlike the success responses describes errors: say so with ranges.
     if responses.contains_key("default") && !successes.is_empty() {
         let default_kind = kind_of(responses, "default");
-        if successes.iter().any(|c| kind_of(responses, c) != default_kind) {
+        if successes
+            .iter()
+            .any(|c| kind_of(responses, c) != default_kind)
+        {
             let default = responses.remove("default").expect("checked");
             let mut added = Vec::new();
             for range in ["4XX", "5XX"] {
-                if !responses.contains_key(range) && !responses.contains_key(&range.to_lowercase()) {
+                if !responses.contains_key(range) && !responses.contains_key(&range.to_lowercase())
+                {
                     responses.insert(range.to_owned(), default.clone());
                     added.push(range);
                 }
@@ -355,7 +443,11 @@ fn unify_responses(ctx: &mut Ctx, root: &Value, responses: &mut Object, at: &str
                 format!(
                     "the `default` response became {}: it differs from the success responses, \
                      and the generator gives an operation one success type",
-                    if added.is_empty() { "nothing (4XX and 5XX are defined)".to_owned() } else { added.join(" and ") }
+                    if added.is_empty() {
+                        "nothing (4XX and 5XX are defined)".to_owned()
+                    } else {
+                        added.join(" and ")
+                    }
                 ),
             );
         }
@@ -368,7 +460,11 @@ fn unify_responses(ctx: &mut Ctx, root: &Value, responses: &mut Object, at: &str
         codes
     };
     let successes: Vec<String> = with_default(
-        responses.keys().filter(|c| is_success(c)).cloned().collect(),
+        responses
+            .keys()
+            .filter(|c| is_success(c))
+            .cloned()
+            .collect(),
         responses,
     );
     unify(ctx, root, responses, &successes, at, true);
@@ -379,7 +475,14 @@ fn unify_responses(ctx: &mut Ctx, root: &Value, responses: &mut Object, at: &str
     unify(ctx, root, responses, &errors, at, false);
 }
 
-fn unify(ctx: &mut Ctx, root: &Value, responses: &mut Object, codes: &[String], at: &str, success: bool) {
+fn unify(
+    ctx: &mut Ctx,
+    root: &Value,
+    responses: &mut Object,
+    codes: &[String],
+    at: &str,
+    success: bool,
+) {
     let kinds: Vec<(String, Kind)> = codes
         .iter()
         .filter(|c| responses.contains_key(*c))
@@ -387,13 +490,17 @@ fn unify(ctx: &mut Ctx, root: &Value, responses: &mut Object, codes: &[String], 
         .collect();
     let mut schemas: Vec<Value> = Vec::new();
     for (_, kind) in &kinds {
-        if let Kind::Json(schema) = kind {
-            if !schemas.contains(schema) {
-                schemas.push(schema.clone());
-            }
+        if let Kind::Json(schema) = kind
+            && !schemas.contains(schema)
+        {
+            schemas.push(schema.clone());
         }
     }
-    let has = |k: &Kind| kinds.iter().any(|(_, x)| std::mem::discriminant(x) == std::mem::discriminant(k));
+    let has = |k: &Kind| {
+        kinds
+            .iter()
+            .any(|(_, x)| std::mem::discriminant(x) == std::mem::discriminant(k))
+    };
     let what = if success { "success" } else { "error" };
 
     if schemas.len() > 1 {
@@ -414,7 +521,12 @@ fn unify(ctx: &mut Ctx, root: &Value, responses: &mut Object, codes: &[String], 
             format!(
                 "the JSON {what} responses ({}) share one type, the `oneOf` of their schemas: the \
                  generator gives an operation one {what} type",
-                kinds.iter().filter(|(_, k)| matches!(k, Kind::Json(_))).map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")
+                kinds
+                    .iter()
+                    .filter(|(_, k)| matches!(k, Kind::Json(_)))
+                    .map(|(c, _)| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }
@@ -488,8 +600,16 @@ mod tests {
             }},
             "responses": {"204": {"description": "ok"}}
         }));
-        assert_eq!(out["requestBody"]["content"], json!({"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}));
-        assert!(notes.iter().any(|n| n.message.contains("removed `application/xml`")), "{notes:?}");
+        assert_eq!(
+            out["requestBody"]["content"],
+            json!({"application/json": {"schema": {"$ref": "#/components/schemas/A"}}})
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.message.contains("removed `application/xml`")),
+            "{notes:?}"
+        );
     }
 
     #[test]
@@ -498,12 +618,21 @@ mod tests {
             op(json!({"requestBody": {"content": {mt: {"schema": schema}}}, "responses": {"204": {"description": ""}}})).0
                 ["requestBody"]["content"].clone()
         };
-        assert_eq!(body("application/merge-patch+json", json!({"type": "object"})),
-            json!({"application/json": {"schema": {"type": "object"}}}));
-        assert_eq!(body("*/*", json!({"type": "string"})),
-            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}));
-        assert_eq!(body("text/csv", json!({"type": "string", "description": "rows", "pattern": "x"})),
-            json!({"text/plain": {"schema": {"type": "string", "description": "rows"}}}));
+        assert_eq!(
+            body("application/merge-patch+json", json!({"type": "object"})),
+            json!({"application/json": {"schema": {"type": "object"}}})
+        );
+        assert_eq!(
+            body("*/*", json!({"type": "string"})),
+            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
+        );
+        assert_eq!(
+            body(
+                "text/csv",
+                json!({"type": "string", "description": "rows", "pattern": "x"})
+            ),
+            json!({"text/plain": {"schema": {"type": "string", "description": "rows"}}})
+        );
     }
 
     #[test]
@@ -512,7 +641,10 @@ mod tests {
             "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}, "text/x-markdown": {"schema": {"type": "string"}}}},
             "responses": {"200": {"description": ""}}
         }));
-        assert_eq!(out["requestBody"]["content"], json!({"text/plain": {"schema": {"type": "string"}}}));
+        assert_eq!(
+            out["requestBody"]["content"],
+            json!({"text/plain": {"schema": {"type": "string"}}})
+        );
     }
 
     #[test]
@@ -521,7 +653,9 @@ mod tests {
             "multipart/form-data": {"schema": {"type": "object"}, "encoding": {"file": {"contentType": "image/png"}}},
             "application/json": {"schema": {"type": "object"}}
         });
-        let (out, _) = op(json!({"requestBody": {"content": content.clone()}, "responses": {"200": {"description": ""}}}));
+        let (out, _) = op(
+            json!({"requestBody": {"content": content.clone()}, "responses": {"200": {"description": ""}}}),
+        );
         assert_eq!(out["requestBody"]["content"], content);
     }
 
@@ -533,25 +667,48 @@ mod tests {
                 "application/vnd.api+json": {"schema": {"$ref": "#/components/schemas/A"}}
             }}
         }}));
-        assert_eq!(out["responses"]["200"]["content"], json!({"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}));
+        assert_eq!(
+            out["responses"]["200"]["content"],
+            json!({"application/json": {"schema": {"$ref": "#/components/schemas/A"}}})
+        );
     }
 
     #[test]
     fn default_unlike_success_becomes_error_ranges() {
-        let (out, notes) = op(json!({"responses": {"200": json_response("A"), "default": json_response("E")}}));
-        assert_eq!(out["responses"], json!({"200": json_response("A"), "4XX": json_response("E"), "5XX": json_response("E")}));
-        assert!(notes.iter().any(|n| n.pointer.ends_with("/responses/default")), "{notes:?}");
+        let (out, notes) =
+            op(json!({"responses": {"200": json_response("A"), "default": json_response("E")}}));
+        assert_eq!(
+            out["responses"],
+            json!({"200": json_response("A"), "4XX": json_response("E"), "5XX": json_response("E")})
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.pointer.ends_with("/responses/default")),
+            "{notes:?}"
+        );
         // Same kind: stays.
-        let (out, _) = op(json!({"responses": {"200": json_response("A"), "default": json_response("A")}}));
-        assert_eq!(out["responses"], json!({"200": json_response("A"), "default": json_response("A")}));
+        let (out, _) =
+            op(json!({"responses": {"200": json_response("A"), "default": json_response("A")}}));
+        assert_eq!(
+            out["responses"],
+            json!({"200": json_response("A"), "default": json_response("A")})
+        );
     }
 
     #[test]
     fn different_json_types_become_one_of() {
-        let (out, _) = op(json!({"responses": {"200": json_response("A"), "201": json_response("B")}}));
+        let (out, _) =
+            op(json!({"responses": {"200": json_response("A"), "201": json_response("B")}}));
         let union = json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]});
-        assert_eq!(out["responses"]["200"]["content"]["application/json"]["schema"], union);
-        assert_eq!(out["responses"]["201"]["content"]["application/json"]["schema"], union);
+        assert_eq!(
+            out["responses"]["200"]["content"]["application/json"]["schema"],
+            union
+        );
+        assert_eq!(
+            out["responses"]["201"]["content"]["application/json"]["schema"],
+            union
+        );
     }
 
     #[test]
@@ -560,8 +717,16 @@ mod tests {
             "200": json_response("A"), "204": {"description": "none"},
             "400": json_response("E"), "404": {"description": "", "content": {"text/html": {}}}
         }}));
-        assert_eq!(out["responses"], json!({"200": json_response("A"), "400": json_response("E")}));
-        assert!(notes.iter().any(|n| n.message.contains("removed success response 204")), "{notes:?}");
+        assert_eq!(
+            out["responses"],
+            json!({"200": json_response("A"), "400": json_response("E")})
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.message.contains("removed success response 204")),
+            "{notes:?}"
+        );
     }
 
     #[test]
@@ -569,8 +734,10 @@ mod tests {
         let (out, _) = op(json!({"responses": {
             "200": {"description": "", "content": {"image/png": {}}}, "204": {"description": ""}
         }}));
-        assert_eq!(out["responses"]["204"]["content"],
-            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}));
+        assert_eq!(
+            out["responses"]["204"]["content"],
+            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
+        );
     }
 
     #[test]
@@ -586,7 +753,11 @@ mod tests {
                 "responses": {"A": json_response("A"), "B": json_response("B")}
             }
         }));
-        assert!(doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["oneOf"].is_array());
+        assert!(
+            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["oneOf"]
+                .is_array()
+        );
         assert_eq!(doc["components"]["responses"]["A"], json_response("A"));
     }
 
@@ -608,8 +779,18 @@ mod tests {
             "components": {"parameters": {"Session": {"name": "s", "in": "cookie", "schema": {"type": "string"}}}}
         }));
         assert_eq!(doc["paths"]["/a"]["parameters"], json!([]));
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"], json!([{"name": "q", "in": "query", "schema": {"type": "string"}}]));
-        assert_eq!(notes.iter().filter(|n| n.message.contains("cookie parameter")).count(), 2, "{notes:?}");
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "q", "in": "query", "schema": {"type": "string"}}])
+        );
+        assert_eq!(
+            notes
+                .iter()
+                .filter(|n| n.message.contains("cookie parameter"))
+                .count(),
+            2,
+            "{notes:?}"
+        );
     }
 
     #[test]
@@ -617,17 +798,22 @@ mod tests {
         let (out, _) = op(json!({
             "parameters": [
                 {"name": "id", "in": "path", "schema": {"type": "string"}},
+                {"name": "h", "in": "header", "schema": {"type": "boolean", "nullable": true}},
                 {"name": "f", "in": "query", "style": "deepObject", "schema": {"type": "string"}},
                 {"name": "j", "in": "query", "content": {"application/json": {"schema": {"type": "object"}}}},
                 {"name": "n", "in": "query", "content": {"text/plain": {"schema": {"type": "integer"}}}}
             ],
             "responses": {"200": {"description": ""}}
         }));
-        assert_eq!(out["parameters"], json!([
-            {"name": "id", "in": "path", "schema": {"type": "string"}, "required": true},
-            {"name": "f", "in": "query", "schema": {"type": "string"}},
-            {"name": "j", "in": "query", "schema": {"type": "string"}},
-            {"name": "n", "in": "query", "schema": {"type": "integer"}}
-        ]));
+        assert_eq!(
+            out["parameters"],
+            json!([
+                {"name": "id", "in": "path", "schema": {"type": "string"}, "required": true},
+                {"name": "h", "in": "header", "schema": {"type": "boolean"}},
+                {"name": "f", "in": "query", "schema": {"type": "string"}},
+                {"name": "j", "in": "query", "schema": {"type": "string"}},
+                {"name": "n", "in": "query", "schema": {"type": "integer"}}
+            ])
+        );
     }
 }

@@ -25,12 +25,11 @@ pub(super) fn document(ctx: &mut Ctx, doc: &mut Value) -> Result {
     }
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         info.remove("summary");
-        if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
-            if let Some(identifier) = license.remove("identifier") {
-                if !license.contains_key("name") {
-                    license.insert("name".into(), identifier);
-                }
-            }
+        if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut)
+            && let Some(identifier) = license.remove("identifier")
+            && !license.contains_key("name")
+        {
+            license.insert("name".into(), identifier);
         }
     }
     if let Some(webhooks) = root.remove("webhooks") {

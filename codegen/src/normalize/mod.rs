@@ -21,6 +21,9 @@
 //! Fatal problems (a `$ref` to something that does not exist, a `$ref` to another file) are a
 //! [`Diagnostic`] pointing at the offending node.
 
+// `Diagnostic` is the pipeline's one error type; it is returned by value everywhere.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;

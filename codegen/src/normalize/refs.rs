@@ -129,10 +129,10 @@ pub(super) fn resolve_object_ref(
             .unwrap_or(Value::Null);
         if let (Some(inlined), Value::Object(object)) = (inlined.as_object_mut(), &*node) {
             for key in ["summary", "description"] {
-                if let Some(value) = object.get(key) {
-                    if inlined.contains_key(key) || section == "pathItems" {
-                        inlined.insert(key.to_owned(), value.clone());
-                    }
+                if let Some(value) = object.get(key)
+                    && (inlined.contains_key(key) || section == "pathItems")
+                {
+                    inlined.insert(key.to_owned(), value.clone());
                 }
             }
         }

@@ -395,12 +395,11 @@ fn constant(object: &mut Object) {
 
 /// `examples: [a, ...]` → `example: a`.
 fn examples(object: &mut Object) {
-    if let Some(examples) = object.remove("examples") {
-        if !object.contains_key("example") {
-            if let Some(first) = examples.as_array().and_then(|a| a.first()) {
-                object.insert("example".into(), first.clone());
-            }
-        }
+    if let Some(examples) = object.remove("examples")
+        && !object.contains_key("example")
+        && let Some(first) = examples.as_array().and_then(|a| a.first())
+    {
+        object.insert("example".into(), first.clone());
     }
 }
 
@@ -605,10 +604,10 @@ fn split_types(object: &mut Object, types: &[&str]) {
                 branch.insert(key.clone(), object[key].clone());
             }
         }
-        if let Some(format) = &format {
-            if format_applies_to(format).contains(typ) {
-                branch.insert("format".into(), json!(format));
-            }
+        if let Some(format) = &format
+            && format_applies_to(format).contains(typ)
+        {
+            branch.insert("format".into(), json!(format));
         }
         if let Some(values) = &enumeration {
             let values: Vec<Value> = values
@@ -627,10 +626,10 @@ fn split_types(object: &mut Object, types: &[&str]) {
         object.remove(key);
     }
     object.remove("format");
-    if let Some(values) = enumeration {
-        if values.contains(&Value::Null) {
-            object.insert("nullable".into(), json!(true));
-        }
+    if let Some(values) = enumeration
+        && values.contains(&Value::Null)
+    {
+        object.insert("nullable".into(), json!(true));
     }
     let any_of = json!({ "anyOf": branches });
     if object.contains_key("anyOf") || object.contains_key("oneOf") {
@@ -727,14 +726,19 @@ fn any_branches(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
 /// bare branch accepts everything the others do, so the union is that type (typify would
 /// otherwise make a struct of it, which progenitor cannot use as a parameter).
 fn subsumed_branches(object: &mut Object) {
-    let Some(branches) = object.get("anyOf").and_then(Value::as_array) else { return };
+    let Some(branches) = object.get("anyOf").and_then(Value::as_array) else {
+        return;
+    };
     let bare = |b: &Value| {
         b.as_object().is_some_and(|o| {
             o.get("type").is_some_and(Value::is_string)
-                && o.keys().all(|k| k == "type" || ANNOTATIONS.contains(&k.as_str()) || is_extension(k))
+                && o.keys()
+                    .all(|k| k == "type" || ANNOTATIONS.contains(&k.as_str()) || is_extension(k))
         })
     };
-    let Some(widest) = branches.iter().find(|b| bare(b)).cloned() else { return };
+    let Some(widest) = branches.iter().find(|b| bare(b)).cloned() else {
+        return;
+    };
     if !branches.iter().all(|b| b.get("type") == widest.get("type")) {
         return;
     }
@@ -745,7 +749,9 @@ fn subsumed_branches(object: &mut Object) {
 /// typify names enum variants after the values; when two values get the same name even after
 /// its fallback (`"."` and `"X"` are both `X`), it panics. Such an enum stays a plain string.
 fn enum_variant_names(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
-    let Some(values) = object.get("enum").and_then(Value::as_array) else { return };
+    let Some(values) = object.get("enum").and_then(Value::as_array) else {
+        return;
+    };
     let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
     if strings.len() < 2 {
         return;
@@ -754,18 +760,29 @@ fn enum_variant_names(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
         let mut seen = std::collections::BTreeSet::new();
         names.into_iter().all(|n| seen.insert(n))
     };
-    if unique(strings.iter().map(|v| super::titles::type_name(v)).collect())
-        || unique(
-            strings
-                .iter()
-                .map(|v| {
-                    let replaced: String =
-                        v.chars().map(|c| if c == '_' || !c.is_alphanumeric() { 'X' } else { c }).collect();
-                    super::titles::type_name(&replaced)
-                })
-                .collect(),
-        )
-    {
+    if unique(
+        strings
+            .iter()
+            .map(|v| super::titles::type_name(v))
+            .collect(),
+    ) || unique(
+        strings
+            .iter()
+            .map(|v| {
+                let replaced: String = v
+                    .chars()
+                    .map(|c| {
+                        if c == '_' || !c.is_alphanumeric() {
+                            'X'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                super::titles::type_name(&replaced)
+            })
+            .collect(),
+    ) {
         return;
     }
     let values = object.remove("enum").expect("checked");
@@ -1239,7 +1256,9 @@ mod tests {
     #[test]
     fn union_of_a_type_and_its_narrowings_is_the_type() {
         assert_eq!(
-            schema(json!({"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string"}], "description": "id or name"})),
+            schema(
+                json!({"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string"}], "description": "id or name"})
+            ),
             json!({"description": "id or name", "type": "string"})
         );
         // Different types stay a union.
@@ -1255,6 +1274,9 @@ mod tests {
         assert_eq!(out, json!({"type": "string"}));
         assert_eq!(notes[0].pointer, "/components/schemas/S/enum");
         // typify's fallback separates these: kept.
-        assert_eq!(schema(json!({"type": "string", "enum": ["a-b", "aB"]})), json!({"type": "string", "enum": ["a-b", "aB"]}));
+        assert_eq!(
+            schema(json!({"type": "string", "enum": ["a-b", "aB"]})),
+            json!({"type": "string", "enum": ["a-b", "aB"]})
+        );
     }
 }

@@ -7,9 +7,15 @@
 //! `tool_result` (typify reports "value does not conform to the given schema" on the default)
 //! or, worse, serializes the wrong value.
 //!
-//! So the title of an inline schema is removed when another schema with a different content
-//! uses the same name, or when a component already has that name. The type is then named after
-//! where it is (`ToolResultType`). A removed title becomes the description when there is none.
+//! The same happens to a component: typify names the type *inside* a nullable component
+//! after its title, so `nullable-team-simple` titled "Team Simple" defines a second
+//! `TeamSimple` next to the `team-simple` component's (and `auto_merge` titled "Auto merge"
+//! defines `AutoMerge` twice: the component and the type inside it).
+//!
+//! So a title is removed when another schema with a different content gets the same name from
+//! its title, or when a component has that name (a component's title naming the component
+//! itself is fine). The type is then named after where it is (`ToolResultType`). A removed title
+//! becomes the description when there is none.
 
 use std::collections::BTreeMap;
 
@@ -29,13 +35,10 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
     // Type name → the distinct schemas titled so, and where.
     let mut groups: BTreeMap<String, (Vec<Value>, Vec<String>)> = BTreeMap::new();
     for_each_schema(doc, &mut |pointer, object, place| {
-        if place == Place::Component {
-            return;
-        }
-        let Some(title) = object.get("title").and_then(Value::as_str) else {
+        let Some(name) = titled_name(pointer, object, place) else {
             return;
         };
-        let (schemas, pointers) = groups.entry(type_name(title)).or_default();
+        let (schemas, pointers) = groups.entry(name).or_default();
         let value = Value::Object(object.clone());
         if !schemas.contains(&value) {
             schemas.push(value);
@@ -51,7 +54,7 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
             ctx.note(
                 &first,
                 format!(
-                    "removed the title of {} inline schema(s) named `{name}`: the generator names \
+                    "removed the title of {} schema(s) named `{name}`: the generator names \
                      types after titles, and these would clash",
                     pointers.len()
                 ),
@@ -62,25 +65,37 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
     if clashing.is_empty() {
         return;
     }
-    for_each_schema(doc, &mut |_, object, place| {
-        if place == Place::Component {
-            return;
-        }
-        let clashes = object
-            .get("title")
-            .and_then(Value::as_str)
-            .is_some_and(|title| clashing.contains_key(&type_name(title)));
+    for_each_schema(doc, &mut |pointer, object, place| {
+        let clashes =
+            titled_name(pointer, object, place).is_some_and(|name| clashing.contains_key(&name));
         if clashes {
             untitle(object);
         }
     });
 }
 
-fn untitle(object: &mut Map<String, Value>) {
-    if let Some(title) = object.remove("title") {
-        if !object.contains_key("description") {
-            object.insert("description".into(), title);
+/// The type name the title of this schema gives, unless it is the component's own name.
+fn titled_name(pointer: &str, object: &Map<String, Value>, place: Place) -> Option<String> {
+    let name = type_name(object.get("title")?.as_str()?);
+    // A nullable component is an `Option` of an inner type named after the title: even its own
+    // name clashes then.
+    let nullable = object.get("nullable") == Some(&Value::Bool(true));
+    if place == Place::Component && !nullable {
+        let own = crate::diagnostic::pointer_segments(pointer)
+            .pop()
+            .unwrap_or_default();
+        if type_name(&own) == name {
+            return None;
         }
+    }
+    Some(name)
+}
+
+fn untitle(object: &mut Map<String, Value>) {
+    if let Some(title) = object.remove("title")
+        && !object.contains_key("description")
+    {
+        object.insert("description".into(), title);
     }
 }
 
@@ -159,5 +174,39 @@ mod tests {
         })));
         assert_eq!(doc["components"]["schemas"]["A"]["properties"]["p"], same);
         assert_eq!(doc["components"]["schemas"]["A"]["title"], "A");
+    }
+
+    #[test]
+    fn component_titles_naming_another_component_are_removed() {
+        let team = json!({"type": "object", "properties": {"id": {"type": "integer"}}});
+        let mut nullable = team.clone();
+        nullable["title"] = json!("Team Simple");
+        nullable["nullable"] = json!(true);
+        let mut own = team.clone();
+        own["title"] = json!("Team Simple");
+        let (doc, _) = ok(with_schemas(
+            json!({"team-simple": own.clone(), "nullable-team-simple": nullable}),
+        ));
+        assert_eq!(doc["components"]["schemas"]["team-simple"], own);
+        assert!(
+            doc["components"]["schemas"]["nullable-team-simple"]
+                .get("title")
+                .is_none(),
+            "{doc:#}"
+        );
+    }
+
+    #[test]
+    fn nullable_component_titled_like_itself_loses_the_title() {
+        let (doc, _) = ok(with_schemas(json!({
+            "auto_merge": {"title": "Auto merge", "type": "object", "nullable": true},
+            "plain": {"title": "Plain", "type": "object"}
+        })));
+        assert!(
+            doc["components"]["schemas"]["auto_merge"]
+                .get("title")
+                .is_none()
+        );
+        assert_eq!(doc["components"]["schemas"]["plain"]["title"], "Plain");
     }
 }
