@@ -22,7 +22,7 @@
 //! let client = hyperspell::Client::from_env()?;
 //! let token = client
 //!     .generate_user_token()
-//!     .body(hyperspell::types::UserTokenRequest { user_id: "user_123".into(), expires_in: None })
+//!     .body(hyperspell::types::UserTokenRequest::builder().user_id("user_123"))
 //!     .send()
 //!     .await?;
 //! println!("{}", token.token);
@@ -53,6 +53,8 @@ mod patch;
 mod retry;
 pub mod runtime;
 mod secret;
+mod token;
+mod update;
 mod upload;
 
 pub use generated::{Client, builder, multipart, operations, types};
@@ -68,6 +70,8 @@ pub use patch::Patch;
 pub use progenitor_client::{ByteStream, ResponseValue};
 pub use retry::{DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY};
 pub use secret::Secret;
+pub use token::UserToken;
+pub use update::MemoryUpdate;
 pub use upload::{MAX_METADATA_KEY_LEN, MetadataValue, encode_metadata, is_valid_metadata_key};
 
 /// The crate's result type.
@@ -75,6 +79,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Re-exports for code that uses the crate: `use hyperspell::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Client, ClientBuilder, Error, ErrorKind, Patch, RequestOptions};
+    pub use crate::{Client, ClientBuilder, Error, ErrorKind, MemoryUpdate, Patch, RequestOptions};
     pub use futures::{StreamExt, TryStreamExt};
 }

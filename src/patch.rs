@@ -50,6 +50,12 @@ impl<T> From<T> for Patch<T> {
     }
 }
 
+impl From<&str> for Patch<String> {
+    fn from(value: &str) -> Self {
+        Patch::Value(value.to_owned())
+    }
+}
+
 /// `None` is an explicit `null`.
 impl<T> From<Option<T>> for Patch<T> {
     fn from(value: Option<T>) -> Self {

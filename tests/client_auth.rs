@@ -234,3 +234,32 @@ fn default_and_eu_base_urls() {
     );
     assert_eq!(c.state().max_retries(), 2);
 }
+
+#[tokio::test]
+async fn user_token_helper_keeps_the_token_out_of_debug() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/user_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_response()))
+        .mount(&server)
+        .await;
+    let token = client(&server).user_token("user_1").await.unwrap();
+    assert_eq!(token.token.expose(), "jwt-user-token-abcdef");
+    assert!(!format!("{token:?}").contains("jwt-user-token"));
+    assert!(!token.is_expired());
+    let body: serde_json::Value =
+        serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
+    assert_eq!(body, json!({"user_id": "user_1"}));
+    let with_options = client(&server)
+        .user_token_with(
+            hyperspell::types::UserTokenRequest::builder()
+                .user_id("u2".to_owned())
+                .expires_in(Some("2h".to_owned())),
+        )
+        .await
+        .unwrap();
+    assert_eq!(with_options.expires_at, token.expires_at);
+    let body: serde_json::Value =
+        serde_json::from_slice(&server.received_requests().await.unwrap()[1].body).unwrap();
+    assert_eq!(body, json!({"user_id": "u2", "expires_in": "2h"}));
+}

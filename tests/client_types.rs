@@ -1,0 +1,178 @@
+//! Request and response shapes: `UpdateRequest` fields sent as absent, `null` or a value
+//! (typed `MemoryUpdate` and the generated type), and document-tree unions keeping a variant
+//! they do not know (a `type` added to the API later) as raw JSON instead of failing.
+
+mod client_support;
+
+use client_support::client;
+use hyperspell::types::{DocumentChildrenItem, DocumentResponseDocument, ParagraphChildrenItem};
+use hyperspell::{MemoryUpdate, MetadataValue, Patch};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn status_response() -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"resource_id": "doc-1", "source": "vault", "status": "pending"}))
+}
+
+async fn update_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/memories/update/vault/doc-1"))
+        .respond_with(status_response())
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn sent_body(server: &MockServer, n: usize) -> Value {
+    serde_json::from_slice(&server.received_requests().await.unwrap()[n].body).unwrap()
+}
+
+#[tokio::test]
+async fn update_fields_are_sent_absent_null_or_with_a_value() {
+    let server = update_server().await;
+    let c = client(&server);
+    let send = |update: MemoryUpdate| {
+        let c = c.clone();
+        async move {
+            c.update()
+                .source("vault")
+                .resource_id("doc-1")
+                .body(update)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    send(
+        MemoryUpdate::new()
+            .title("New title")
+            .collection(Patch::Null),
+    )
+    .await;
+    send(MemoryUpdate::new()).await;
+    send(
+        MemoryUpdate::new()
+            .text(Patch::Null)
+            .date(
+                "2025-03-04T05:06:07Z"
+                    .parse::<chrono::DateTime<chrono::Utc>>()
+                    .unwrap(),
+            )
+            .metadata([
+                ("team", Some(MetadataValue::from("infra"))),
+                ("stale", None),
+                ("n", Some(2.into())),
+            ]),
+    )
+    .await;
+    send(MemoryUpdate::new().clear_metadata()).await;
+
+    assert_eq!(
+        sent_body(&server, 0).await,
+        json!({"title": "New title", "collection": null})
+    );
+    assert_eq!(sent_body(&server, 1).await, json!({}));
+    assert_eq!(
+        sent_body(&server, 2).await,
+        json!({"text": null, "date": "2025-03-04T05:06:07Z", "metadata": {"n": 2, "stale": null, "team": "infra"}})
+    );
+    assert_eq!(sent_body(&server, 3).await, json!({"metadata": null}));
+}
+
+#[tokio::test]
+async fn the_generated_update_type_keeps_the_three_states_too() {
+    let server = update_server().await;
+    let body = hyperspell::types::UpdateRequest {
+        title: Some(json!("t")),
+        collection: Some(Value::Null),
+        text: None,
+        date: None,
+        metadata: None,
+    };
+    client(&server)
+        .update()
+        .source("vault")
+        .resource_id("doc-1")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        sent_body(&server, 0).await,
+        json!({"title": "t", "collection": null})
+    );
+}
+
+fn document_response(document: Value) -> Value {
+    json!({"resource_id": "doc-1", "source": "vault", "type": "document", "document": document})
+}
+
+#[tokio::test]
+async fn unknown_union_variants_are_kept_as_json() {
+    let hologram = json!({"type": "hologram", "id": "h1", "frames": [1, 2, 3]});
+    let sparkle = json!({"type": "sparkle", "intensity": 9});
+    let document = json!({
+        "type": "document",
+        "title": "Notes",
+        "children": [
+            {"type": "paragraph", "children": [{"type": "text", "text": "hello"}, sparkle]},
+            hologram,
+        ]
+    });
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/memories/get/vault/doc-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(document_response(document)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/memories/get/vault/doc-2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(document_response(json!({"type": "brand_new_kind", "x": 1}))),
+        )
+        .mount(&server)
+        .await;
+
+    let c = client(&server);
+    let response = c
+        .get_memory()
+        .source("vault")
+        .resource_id("doc-1")
+        .send()
+        .await
+        .unwrap();
+    let DocumentResponseDocument::Document(doc) = &response.document else {
+        panic!("expected a document: {:?}", response.document);
+    };
+    assert_eq!(doc.title.as_deref(), Some("Notes"));
+    assert_eq!(doc.children.len(), 2);
+    let DocumentChildrenItem::Paragraph(paragraph) = &doc.children[0] else {
+        panic!("{:?}", doc.children[0])
+    };
+    let inner = paragraph.children.as_ref().unwrap();
+    assert!(matches!(&inner[0], ParagraphChildrenItem::Text(t) if t.text == "hello"));
+    assert_eq!(inner[1], ParagraphChildrenItem::Unknown(sparkle.clone()));
+    assert_eq!(
+        doc.children[1],
+        DocumentChildrenItem::Unknown(hologram.clone())
+    );
+    // and they serialize back unchanged
+    assert_eq!(serde_json::to_value(&doc.children[1]).unwrap(), hologram);
+
+    let response = c
+        .get_memory()
+        .source("vault")
+        .resource_id("doc-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.document,
+        DocumentResponseDocument::Unknown(json!({"type": "brand_new_kind", "x": 1}))
+    );
+}
