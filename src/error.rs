@@ -175,6 +175,10 @@ impl Error {
         self
     }
 
+    pub(crate) fn append_message(&mut self, text: &str) {
+        self.inner.message.push_str(text);
+    }
+
     pub(crate) fn set_retryable(&mut self, retryable: bool) {
         self.inner.retryable = retryable;
     }

@@ -52,15 +52,22 @@ where
 {
     let max_retries = client.state().max_retries();
     let mut retries = 0u32;
+    let mut previous: Option<String> = None;
     loop {
         let result = run_attempt(client, operation, retries + 1, attempt()).await;
-        let error = match result {
+        let mut error = match result {
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
+        // A retry that cannot even be built (a one-shot upload reader already consumed) would
+        // hide why it was retried.
+        if let (ErrorKind::InvalidRequest, Some(previous)) = (error.kind(), &previous) {
+            error.append_message(&format!("; the previous attempt failed: {previous}"));
+        }
         if retries >= max_retries || !error.is_retryable() {
             return Err(error.with_attempts(retries + 1));
         }
+        previous = Some(error.to_string());
         let headers = error.status().map(|_| error.headers());
         let delay = retry::retry_delay(retries, headers, SystemTime::now());
         tracing::debug!(

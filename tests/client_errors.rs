@@ -212,3 +212,15 @@ async fn successful_responses_keep_status_and_headers() {
     let inner: hyperspell::types::IndexingStatus = status.into_inner();
     assert!(inner.providers.is_empty());
 }
+
+#[test]
+fn futures_streams_and_errors_work_across_threads() {
+    fn send<T: Send>(_: &T) {}
+    fn send_sync_static<T: Send + Sync + 'static>() {}
+    let c = Client::builder().api_key("k-123456").build().unwrap();
+    send(&c.get_indexing_status().send());
+    send(&c.list_memories().into_stream());
+    send(&c.upload().file(hyperspell::multipart::FilePart::bytes("x")).send());
+    send_sync_static::<hyperspell::Error>();
+    send_sync_static::<Client>();
+}

@@ -202,3 +202,85 @@ async fn vault_list_streams_too() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].document_count, 4);
 }
+
+fn memory(id: &str) -> Value {
+    json!({"resource_id": id, "source": "slack", "type": "document", "document": {"type": "document"}})
+}
+
+#[tokio::test]
+async fn memories_list_repeats_its_filters_and_live_resources_their_path() {
+    let server = MockServer::start().await;
+    for (route, first_items, second_items) in [
+        ("/memories/list", ["m1", "m2"], ["m3"]),
+        ("/live/slack/resources", ["l1", "l2"], ["l3"]),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .and(query_param_is_missing("cursor"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": first_items.iter().map(|id| memory(id)).collect::<Vec<_>>(), "next_cursor": "p2"
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(route))
+            .and(query_param("cursor", "p2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": second_items.iter().map(|id| memory(id)).collect::<Vec<_>>(), "next_cursor": null
+            })))
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let memories: Vec<_> = c
+        .list_memories()
+        .source("slack")
+        .collection("team-notes")
+        .size(2)
+        .into_stream()
+        .map_ok(|m| m.resource_id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(memories, ["m1", "m2", "m3"]);
+    let live: Vec<_> = c
+        .list_live_resources()
+        .source("slack")
+        .into_stream()
+        .map_ok(|m| m.resource_id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(live, ["l1", "l2", "l3"]);
+
+    let requests = server.received_requests().await.unwrap();
+    for request in &requests[..2] {
+        let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        for pair in [
+            ("source", "slack"),
+            ("collection", "team-notes"),
+            ("size", "2"),
+        ] {
+            assert!(query.contains(&(pair.0.into(), pair.1.into())), "{query:?}");
+        }
+    }
+    assert!(
+        requests[2..]
+            .iter()
+            .all(|r| r.url.path() == "/live/slack/resources")
+    );
+}
+
+#[test]
+fn all_six_cursor_operations_stream() {
+    let c = hyperspell::Client::builder()
+        .api_key("k-123456")
+        .build()
+        .unwrap();
+    let _memories = c.list_memories().into_stream();
+    let _live = c.list_live_resources().source("slack").into_stream();
+    let _queries = c.list_queries().into_stream();
+    let _vaults = c.list_vaults().into_stream();
+    let _entities = c.list_entities().into_stream();
+    let _documents = c.list_documents().into_stream();
+}
