@@ -399,7 +399,7 @@ pub(crate) fn ref_type(type_space: &typify::TypeSpace, reference: &str) -> Optio
 }
 
 /// The name typify gives a component schema (its `sanitize(name, Pascal)`).
-fn typify_type_name(name: &str) -> String {
+pub(crate) fn typify_type_name(name: &str) -> String {
     use heck::ToPascalCase;
     let cleaned: String = name
         .replace('\'', "")

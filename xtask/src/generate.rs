@@ -42,6 +42,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         &Options {
             flavor: Flavor::Standalone,
             mock: false,
+            contract: false,
         },
     )?;
     if list {
@@ -91,6 +92,7 @@ fn time_pipeline(spec: &Path) -> Result<(), Failure> {
             &Options {
                 flavor: Flavor::Hyperspell,
                 mock: false,
+                contract: false,
             },
         )?;
         whole.push(start.elapsed().as_secs_f64());

@@ -180,6 +180,7 @@ fn validate_inner(name: &str, bytes: &[u8]) -> Result<Validated, Diagnostic> {
         &Options {
             flavor: Flavor::Hyperspell,
             mock: false,
+            contract: false,
         },
     )?;
     Ok(Validated {

@@ -1,0 +1,181 @@
+//! Request throughput: our client's `get_indexing_status().send()` against the same GET sent
+//! with a plain `reqwest::Client` (same headers, same per-request timeout, body decoded into
+//! the same type), both against one local keep-alive HTTP/1.1 server returning a fixed JSON
+//! body. Goal: ours ≥ 0.97× the baseline's requests per second.
+//!
+//! The baseline sends exactly the headers our client sent: the server keeps the head of the
+//! first request (ours) and the baseline copies its header lines.
+//!
+//! `cargo bench --bench throughput` (`BENCH_ROUNDS=n` for more rounds; see scripts/bench.sh).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Server, alternate, median, rounds, time, verdict};
+use futures::StreamExt;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+/// An `IndexingStatus` (`GET /memories/status`).
+const BODY: &str =
+    r#"{"total":{"completed":12,"pending":3},"providers":{"vault":{"completed":12,"pending":3}}}"#;
+const REQUESTS: usize = 2_000;
+const GOAL: f64 = 0.97;
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn main() {
+    let server = Server::start(BODY);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = hyperspell::Client::builder()
+        .api_key("bench-api-key")
+        .base_url(server.url())
+        .max_retries(0)
+        .timeout(TIMEOUT)
+        .build()
+        .expect("client");
+
+    // One request from our client, whose headers the baseline copies.
+    let status = runtime
+        .block_on(client.get_indexing_status().send())
+        .expect("our client's request");
+    assert_eq!(status.total.len(), 2, "decoded the fixed body");
+    let head = server.first_head().expect("the server saw our request");
+    let headers = copied_headers(&head);
+    let raw = reqwest::Client::builder().build().expect("reqwest client");
+    let url = format!("{}/memories/status", server.url());
+
+    let rounds = rounds(15);
+    println!(
+        "request throughput: GET /memories/status, {REQUESTS} requests per run, median of {rounds} \
+         runs (alternating, after 2 warm-up runs), keep-alive, local server, current-thread runtime"
+    );
+    println!("headers sent by both sides:");
+    for (name, value) in &headers {
+        let shown = if name == "authorization" {
+            "Bearer <redacted>"
+        } else {
+            value.to_str().unwrap_or("?")
+        };
+        println!("    {name}: {shown}");
+    }
+    println!();
+    println!(
+        "{:<14} {:>16} {:>16} {:>8} {:>8} {:>6}",
+        "in flight", "baseline req/s", "ours req/s", "ratio", "goal", ""
+    );
+    let mut all_ok = true;
+    for concurrency in [1usize, 8] {
+        let ours = || {
+            time(|| {
+                runtime.block_on(async {
+                    futures::stream::iter(0..REQUESTS)
+                        .map(|_| client.get_indexing_status().send())
+                        .buffer_unordered(concurrency)
+                        .for_each(|result| {
+                            result.expect("our request");
+                            futures::future::ready(())
+                        })
+                        .await
+                })
+            })
+        };
+        let baseline = || {
+            time(|| {
+                runtime.block_on(async {
+                    futures::stream::iter(0..REQUESTS)
+                        .map(|_| raw_request(&raw, &url, &headers))
+                        .buffer_unordered(concurrency)
+                        .for_each(|result| {
+                            result.expect("baseline request");
+                            futures::future::ready(())
+                        })
+                        .await
+                })
+            })
+        };
+        // `THROUGHPUT_ONLY=ours|baseline` runs one side only (for `perf stat`/profilers).
+        match std::env::var("THROUGHPUT_ONLY").as_deref() {
+            Ok("ours") => {
+                (0..rounds).for_each(|_| {
+                    ours();
+                });
+                continue;
+            }
+            Ok("baseline") => {
+                (0..rounds).for_each(|_| {
+                    baseline();
+                });
+                continue;
+            }
+            _ => {}
+        }
+        let (ours_times, baseline_times) = alternate(2, rounds, ours, baseline);
+        let ours_rate = REQUESTS as f64 / median(&ours_times);
+        let baseline_rate = REQUESTS as f64 / median(&baseline_times);
+        let ratio = ours_rate / baseline_rate;
+        let ok = ratio >= GOAL;
+        all_ok &= ok;
+        println!(
+            "{:<14} {:>16.0} {:>16.0} {:>7.3}× {:>7}× {:>6}",
+            concurrency,
+            baseline_rate,
+            ours_rate,
+            ratio,
+            format!("≥{GOAL}"),
+            verdict(ok)
+        );
+    }
+    println!();
+    println!(
+        "throughput goal (ours ≥ {GOAL}× raw reqwest): {}",
+        verdict(all_ok)
+    );
+}
+
+/// The same GET with plain reqwest: same headers, same timeout, body decoded into the same
+/// type.
+async fn raw_request(
+    raw: &reqwest::Client,
+    url: &str,
+    headers: &HeaderMap,
+) -> Result<hyperspell::types::IndexingStatus, String> {
+    let response = raw
+        .get(url)
+        .headers(headers.clone())
+        .timeout(TIMEOUT)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("status {}", response.status()));
+    }
+    let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+    serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+}
+
+/// The header lines of a request head, without those reqwest sets itself.
+fn copied_headers(head: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for line in head.lines().skip(1) {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        if matches!(
+            name.as_str(),
+            "host" | "connection" | "content-length" | "transfer-encoding"
+        ) {
+            continue;
+        }
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value.trim()),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    headers
+}
