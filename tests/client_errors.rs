@@ -220,7 +220,11 @@ fn futures_streams_and_errors_work_across_threads() {
     let c = Client::builder().api_key("k-123456").build().unwrap();
     send(&c.get_indexing_status().send());
     send(&c.list_memories().into_stream());
-    send(&c.upload().file(hyperspell::multipart::FilePart::bytes("x")).send());
+    send(
+        &c.upload()
+            .file(hyperspell::multipart::FilePart::bytes("x"))
+            .send(),
+    );
     send_sync_static::<hyperspell::Error>();
     send_sync_static::<Client>();
 }
