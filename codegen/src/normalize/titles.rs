@@ -46,22 +46,23 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
         pointers.push(pointer.to_owned());
     });
 
-    let clashing: BTreeMap<String, usize> = groups
+    let clashing: BTreeMap<String, (usize, String)> = groups
         .into_iter()
         .filter(|(name, (schemas, _))| schemas.len() > 1 || components.contains(name))
-        .map(|(name, (_, pointers))| {
-            let first = pointers.first().cloned().unwrap_or_default();
-            ctx.note(
-                &first,
-                format!(
-                    "removed the title of {} schema(s) named `{name}`: the generator names \
-                     types after titles, and these would clash",
-                    pointers.len()
-                ),
-            );
-            (name, pointers.len())
-        })
+        .map(|(name, (_, pointers))| (name, (pointers.len(), pointers[0].clone())))
         .collect();
+    if let Some((_, first)) = clashing.values().next() {
+        let count: usize = clashing.values().map(|(n, _)| n).sum();
+        let names: Vec<&str> = clashing.keys().map(String::as_str).collect();
+        ctx.note(
+            first,
+            format!(
+                "removed the title of {count} schema(s) whose titles would give different types \
+                 the same name ({}): the generator names types after titles",
+                names.join(", ")
+            ),
+        );
+    }
     if clashing.is_empty() {
         return;
     }
@@ -74,9 +75,13 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
     });
 }
 
-/// The type name the title of this schema gives, unless it is the component's own name.
+/// The type name the title of this schema gives, unless it is the component's own name or
+/// the schema is not one typify makes a named type of.
 fn titled_name(pointer: &str, object: &Map<String, Value>, place: Place) -> Option<String> {
     let name = type_name(object.get("title")?.as_str()?);
+    if !is_named_type(object) {
+        return None;
+    }
     // A nullable component is an `Option` of an inner type named after the title: even its own
     // name clashes then.
     let nullable = object.get("nullable") == Some(&Value::Bool(true));
@@ -89,6 +94,26 @@ fn titled_name(pointer: &str, object: &Map<String, Value>, place: Place) -> Opti
         }
     }
     Some(name)
+}
+
+/// Whether typify generates a named type (struct, enum, newtype) for this schema, as opposed
+/// to a primitive, `Vec`, map or `Option` of one. Errs on the side of "named".
+fn is_named_type(object: &Map<String, Value>) -> bool {
+    const NAMING: [&str; 10] = [
+        "enum",
+        "properties",
+        "additionalProperties",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "not",
+        "pattern",
+        "minLength",
+        "maxLength",
+    ];
+    NAMING.iter().any(|k| object.contains_key(*k))
+        || object.get("type").is_some_and(|t| t == "object")
+        || !object.contains_key("type") && !object.contains_key("$ref")
 }
 
 fn untitle(object: &mut Map<String, Value>) {
@@ -142,7 +167,7 @@ mod tests {
             json!({"enum": ["b"], "type": "string", "default": "b", "description": "Type"})
         );
         assert!(
-            notes.iter().any(|n| n.message.contains("named `Type`")),
+            notes.iter().any(|n| n.message.contains("same name (Type)")),
             "{notes:?}"
         );
     }
@@ -208,5 +233,18 @@ mod tests {
                 .is_none()
         );
         assert_eq!(doc["components"]["schemas"]["plain"]["title"], "Plain");
+    }
+
+    #[test]
+    fn titles_of_primitives_are_not_names() {
+        let (doc, notes) = ok(with_schemas(json!({
+            "A": {"type": "object", "properties": {"id": {"type": "string", "title": "Id"}}},
+            "B": {"type": "object", "properties": {"id": {"type": "integer", "title": "Id"}}}
+        })));
+        assert_eq!(
+            doc["components"]["schemas"]["B"]["properties"]["id"]["title"],
+            "Id"
+        );
+        assert!(notes.is_empty(), "{notes:?}");
     }
 }
