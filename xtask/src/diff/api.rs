@@ -483,10 +483,7 @@ impl<'a> Api<'a> {
                     id,
                     &label,
                     format!("parameters {}.{}", param.loc, param.name),
-                    format!(
-                        "the path-level {} was added",
-                        param.what().replacen(" parameter", " parameter", 1)
-                    ),
+                    format!("the path-level {} was added", param.what()),
                 );
             }
         }
@@ -1086,7 +1083,7 @@ impl<'a> Api<'a> {
         ] {
             let Some(v) = v else { continue };
             let _ = min_like;
-            let action = match (v.from_f64(), v.to_f64()) {
+            let action = match (v.old_f64(), v.new_f64()) {
                 (Some(a), Some(b)) if b > a => "increased",
                 (Some(a), Some(b)) if b < a => "decreased",
                 (None, Some(_)) => "set",
@@ -1102,28 +1099,28 @@ impl<'a> Api<'a> {
         }
         // pattern
         if let Some(pat) = &d.pattern {
-            let (id, message) = if pat.to_str().is_empty() {
+            let (id, message) = if pat.new_str().is_empty() {
                 (
                     "request-parameter-pattern-removed",
-                    format!("the pattern `{}` was removed", pat.from_str()),
+                    format!("the pattern `{}` was removed", pat.old_str()),
                 )
-            } else if pat.from_str().is_empty() {
+            } else if pat.old_str().is_empty() {
                 (
                     "request-parameter-pattern-added",
-                    format!("the pattern `{}` was added", pat.to_str()),
+                    format!("the pattern `{}` was added", pat.new_str()),
                 )
-            } else if pat.to_str() == ".*" {
+            } else if pat.new_str() == ".*" {
                 (
                     "request-parameter-pattern-generalized",
-                    format!("the pattern `{}` was generalized to `.*`", pat.from_str()),
+                    format!("the pattern `{}` was generalized to `.*`", pat.old_str()),
                 )
             } else {
                 (
                     "request-parameter-pattern-changed",
                     format!(
                         "the pattern changed from `{}` to `{}`",
-                        pat.from_str(),
-                        pat.to_str()
+                        pat.old_str(),
+                        pat.new_str()
                     ),
                 )
             };
@@ -1915,6 +1912,9 @@ fn scalar_to_form_explode_array(rev_doc: &Doc, q: &Param, d: &SchemaDiff) -> boo
             .all(|(k, v)| ki.iter().any(|(k2, v2)| k == k2 && values_equal(v, v2)))
 }
 
+/// One security requirement: its key (`a AND b`) and each scheme's scopes.
+type Requirement = (String, Vec<(String, Vec<String>)>);
+
 /// Security requirements of an operation (or the document when `global`).
 fn security_requirements(
     out: &mut Out,
@@ -1924,7 +1924,7 @@ fn security_requirements(
     b: Option<&Value>,
     global: bool,
 ) {
-    let reqs = |v: Option<&Value>| -> Vec<(String, Vec<(String, Vec<String>)>)> {
+    let reqs = |v: Option<&Value>| -> Vec<Requirement> {
         v.and_then(Value::as_array)
             .into_iter()
             .flatten()

@@ -328,22 +328,22 @@ fn node_checks(out: &mut Out, body: &Body, visit: &Visit, scope: &str) {
 
     // pattern (properties only, as in oasdiff).
     if is_property && let Some(d) = &node.pattern {
-        let (id, message) = if d.to_str().is_empty() {
+        let (id, message) = if d.new_str().is_empty() {
             (
                 format!("{dir}-property-pattern-removed"),
-                format!("the pattern `{}` was removed from {what}", d.from_str()),
+                format!("the pattern `{}` was removed from {what}", d.old_str()),
             )
-        } else if d.from_str().is_empty() {
+        } else if d.old_str().is_empty() {
             (
                 format!("{dir}-property-pattern-added"),
-                format!("the pattern `{}` was added to {what}", d.to_str()),
+                format!("the pattern `{}` was added to {what}", d.new_str()),
             )
-        } else if body.dir == Dir::Request && d.to_str() == ".*" {
+        } else if body.dir == Dir::Request && d.new_str() == ".*" {
             (
                 "request-property-pattern-generalized".to_owned(),
                 format!(
                     "the pattern of {what} was generalized from `{}` to `.*`",
-                    d.from_str()
+                    d.old_str()
                 ),
             )
         } else {
@@ -351,8 +351,8 @@ fn node_checks(out: &mut Out, body: &Body, visit: &Visit, scope: &str) {
                 format!("{dir}-property-pattern-changed"),
                 format!(
                     "the pattern of {what} changed from `{}` to `{}`",
-                    d.from_str(),
-                    d.to_str()
+                    d.old_str(),
+                    d.new_str()
                 ),
             )
         };
@@ -535,7 +535,7 @@ fn constraint(
     node: &SchemaDiff,
 ) {
     let dir = body.dir.name();
-    let action = match (d.from_f64(), d.to_f64()) {
+    let action = match (d.old_f64(), d.new_f64()) {
         (Some(from), Some(to)) if to > from => "increased",
         (Some(from), Some(to)) if to < from => "decreased",
         (None, Some(_)) => "set",
@@ -597,7 +597,7 @@ fn mutability(
         (&node.read_only, "read-only"),
     ] {
         let Some(d) = d else { continue };
-        let became = if d.to_true() {
+        let became = if d.new_true() {
             flag.to_owned()
         } else {
             format!("not-{flag}")
@@ -709,8 +709,12 @@ fn added_removed_properties(out: &mut Out, body: &Body, visit: &Visit) {
                     body.op,
                     loc,
                     format!(
-                        "a {} response property `{path}` was added",
-                        if required { "required" } else { "optional" }
+                        "{} response property `{path}` was added",
+                        if required {
+                            "a required"
+                        } else {
+                            "an optional"
+                        }
                     ),
                     Some(node),
                 );
@@ -975,10 +979,10 @@ fn json_schema_2020(
 /// `Some(true)`: the node became nullable; `Some(false)`: it no longer accepts null.
 pub fn nullability_change(node: &SchemaDiff) -> Option<bool> {
     if let Some(d) = &node.nullable {
-        if d.from_true() {
+        if d.old_true() {
             return Some(false);
         }
-        if d.to_true() {
+        if d.new_true() {
             return Some(true);
         }
     }
@@ -1149,7 +1153,7 @@ pub fn type_or_format_breaking(node: &SchemaDiff, strongly_typed: bool) -> bool 
     let format_breaking = node
         .format
         .as_ref()
-        .is_some_and(|f| !is_format_contained(&rt, f.to_str(), f.from_str()));
+        .is_some_and(|f| !is_format_contained(&rt, f.new_str(), f.old_str()));
     type_breaking || format_breaking
 }
 
@@ -1164,7 +1168,7 @@ pub fn request_type_verdict(node: &SchemaDiff, strongly_typed: bool) -> &'static
         .as_ref()
         .filter(|_| !widened)
         .map(|t| (t.added.as_slice(), t.deleted.as_slice()));
-    let format = node.format.as_ref().map(|f| (f.to_str(), f.from_str()));
+    let format = node.format.as_ref().map(|f| (f.new_str(), f.old_str()));
     if type_format_breaking(types, format, strongly_typed, &rt) {
         return "changed";
     }
@@ -1187,7 +1191,7 @@ pub fn response_type_verdict(node: &SchemaDiff, strongly_typed: bool) -> &'stati
         .as_ref()
         .filter(|_| !narrowed)
         .map(|t| (t.deleted.as_slice(), t.added.as_slice()));
-    let format = node.format.as_ref().map(|f| (f.from_str(), f.to_str()));
+    let format = node.format.as_ref().map(|f| (f.old_str(), f.new_str()));
     if type_format_breaking(types, format, strongly_typed, &bt) {
         return if widened { "generalized" } else { "changed" };
     }

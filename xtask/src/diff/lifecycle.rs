@@ -178,7 +178,7 @@ pub fn property_deprecation(out: &mut Out, body: &Body, node: &SchemaDiff, loc: 
     let Some(d) = &node.deprecated else { return };
     let Some(rev) = node.rev else { return };
     let dir = body.dir.name();
-    if !d.to_true() {
+    if !d.new_true() {
         out.emit(
             &format!("{dir}-property-reactivated"),
             body.op,

@@ -11,6 +11,7 @@ use crate::Failure;
 
 mod api;
 mod body;
+mod bundle;
 mod catalog;
 mod doc;
 mod lifecycle;
@@ -172,8 +173,8 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
 
     let result = compare(&base, &revision, &args.policy, args.rust);
     let context = report::Context {
-        revision_file: &revision.file,
-        revision_text: &revision.text,
+        revision_file: &revision.spec.file,
+        revision_text: &revision.spec.text,
     };
     let rendered = report::render(&result, args.format, &context);
     print!("{rendered}");
@@ -206,11 +207,23 @@ pub struct DiffResult {
     pub crate_version: Option<String>,
 }
 
-pub fn compare(base: &Spec, revision: &Spec, policy: &lifecycle::Policy, rust: bool) -> DiffResult {
-    let base_doc = doc::Doc::new(base.doc.clone());
-    let revision_doc = doc::Doc::new(revision.doc.clone());
+/// A loaded spec, and the same document with the files it references bundled in.
+pub struct Input {
+    pub spec: Spec,
+    pub bundled: serde_json::Value,
+}
+
+pub fn compare(
+    base: &Input,
+    revision: &Input,
+    policy: &lifecycle::Policy,
+    rust: bool,
+) -> DiffResult {
+    let base_doc = doc::Doc::new(base.bundled.clone());
+    let revision_doc = doc::Doc::new(revision.bundled.clone());
     let changes = api::diff(&base_doc, &revision_doc, *policy);
-    let rust = rust.then(|| rust_impact::compare(base, revision));
+    let rust = rust.then(|| rust_impact::compare(&base.spec, &revision.spec));
+    let (base, revision) = (&base.spec, &revision.spec);
     let semver = rust_impact::bump(rust.as_ref(), &changes);
     DiffResult {
         base_file: base.file.clone(),
@@ -241,7 +254,7 @@ fn display_path(root: &Path, path: &str) -> String {
 }
 
 /// A file when `arg` names one; otherwise a git revision (`REV` or `REV:path`).
-fn load_input(root: &Path, arg: &str, spec_path: &str) -> Result<Spec, Failure> {
+fn load_input(root: &Path, arg: &str, spec_path: &str) -> Result<Input, Failure> {
     let path = Path::new(arg);
     if path.is_file() {
         return load_file(path, arg);
@@ -273,7 +286,29 @@ fn load_input(root: &Path, arg: &str, spec_path: &str) -> Result<Spec, Failure> 
             stderr.trim()
         )));
     }
-    load_bytes(&format!("{rev}:{file}"), &output.stdout).map_err(|d| Failure::Input(d.to_string()))
+    let spec = load_bytes(&format!("{rev}:{file}"), &output.stdout)
+        .map_err(|d| Failure::Input(d.to_string()))?;
+    let mut bundled = spec.doc.clone();
+    let read = |path: &Path| -> Option<serde_json::Value> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .arg("show")
+            .arg(format!("{rev}:{}", path.display()))
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| bundle::parse(&output.stdout))
+            .flatten()
+    };
+    bundle::bundle(
+        &mut bundled,
+        Path::new(file).parent().unwrap_or(Path::new("")),
+        &read,
+    );
+    Ok(Input { spec, bundled })
 }
 
 fn looks_like_file(arg: &str) -> bool {
@@ -283,10 +318,18 @@ fn looks_like_file(arg: &str) -> bool {
         || arg.contains('/') && Path::new(arg).extension().is_some()
 }
 
-fn load_file(path: &Path, name: &str) -> Result<Spec, Failure> {
+fn load_file(path: &Path, name: &str) -> Result<Input, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Input(format!("{name}: error: cannot read the spec: {e}")))?;
-    load_bytes(name, &bytes).map_err(|d| Failure::Input(d.to_string()))
+    let spec = load_bytes(name, &bytes).map_err(|d| Failure::Input(d.to_string()))?;
+    let mut bundled = spec.doc.clone();
+    let read = |path: &Path| {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| bundle::parse(&bytes))
+    };
+    bundle::bundle(&mut bundled, path.parent().unwrap_or(Path::new("")), &read);
+    Ok(Input { spec, bundled })
 }
 
 /// The `hyperspell` crate's version, for the "next version" hint.

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::catalog;
-use super::model::{Change, Kind, Level};
+use super::model::{Change, Kind};
 use super::schema::SchemaDiff;
 
 /// Where changes go. A change computed from a schema node is dropped when a recognised
@@ -80,10 +80,6 @@ impl Out {
         }
         self.emit_at(id, operation, location, message, node);
         true
-    }
-
-    pub fn level_of(id: &str) -> Level {
-        catalog::lookup(id).map_or(Level::Info, |(level, _)| level)
     }
 }
 
@@ -286,16 +282,6 @@ fn walk_inner<'d, 'a>(
             );
         }
     }
-}
-
-/// Every node below the root whose schema exists on both sides (the nodes property-level
-/// checks look at).
-pub fn walk_properties<'d, 'a>(root: &'d SchemaDiff<'a>, f: &mut dyn FnMut(&Visit<'d, 'a>)) {
-    walk(root, &mut |visit| {
-        if visit.parent.is_some() && visit.node.base.is_some() && visit.node.rev.is_some() {
-            f(visit);
-        }
-    });
 }
 
 /// `path` + `/name` for a property of the node at `path`.

@@ -24,22 +24,22 @@ pub struct ValDiff {
 }
 
 impl ValDiff {
-    pub fn from_f64(&self) -> Option<f64> {
+    pub fn old_f64(&self) -> Option<f64> {
         self.from.as_ref().and_then(Value::as_f64)
     }
-    pub fn to_f64(&self) -> Option<f64> {
+    pub fn new_f64(&self) -> Option<f64> {
         self.to.as_ref().and_then(Value::as_f64)
     }
-    pub fn from_str(&self) -> &str {
+    pub fn old_str(&self) -> &str {
         self.from.as_ref().and_then(Value::as_str).unwrap_or("")
     }
-    pub fn to_str(&self) -> &str {
+    pub fn new_str(&self) -> &str {
         self.to.as_ref().and_then(Value::as_str).unwrap_or("")
     }
-    pub fn to_true(&self) -> bool {
+    pub fn new_true(&self) -> bool {
         self.to.as_ref().and_then(Value::as_bool).unwrap_or(false)
     }
-    pub fn from_true(&self) -> bool {
+    pub fn old_true(&self) -> bool {
         self.from.as_ref().and_then(Value::as_bool).unwrap_or(false)
     }
 }
@@ -77,7 +77,6 @@ impl StrDiff {
 pub struct EnumDiff {
     /// The base had no `enum`, the revision has one.
     pub enum_added: bool,
-    pub enum_deleted: bool,
     pub added: Vec<Value>,
     pub deleted: Vec<Value>,
 }
@@ -399,25 +398,16 @@ impl<'a> SchemaDiff<'a> {
             || self.one_of_wrapping.is_some()
             || self.nullable_wrapping.is_some()
     }
-
-    /// Both sides exist (not an added or removed schema).
-    pub fn both(&self) -> Option<(S<'a>, S<'a>)> {
-        Some((self.base?, self.rev?))
-    }
-
-    /// A component name shared by both sides, if any (for messages).
-    pub fn component(&self) -> Option<&'a str> {
-        self.rev
-            .and_then(|s| s.component())
-            .or_else(|| self.base.and_then(|s| s.component()))
-    }
 }
+
+/// Identity of a (base, revision) pair of schema nodes.
+type PairKey = ((usize, usize), (usize, usize));
 
 /// Compares schemas of two documents.
 pub struct Ctx<'a> {
     pub base: &'a Doc,
     pub rev: &'a Doc,
-    cache: RefCell<HashMap<((usize, usize), (usize, usize)), Option<Rc<SchemaDiff<'a>>>>>,
+    cache: RefCell<HashMap<PairKey, Option<Rc<SchemaDiff<'a>>>>>,
     visiting_base: RefCell<Vec<&'a str>>,
     visiting_rev: RefCell<Vec<&'a str>>,
 }
@@ -1047,7 +1037,6 @@ fn enum_diff(a: Option<&Value>, b: Option<&Value>) -> Option<EnumDiff> {
     let b = b.and_then(Value::as_array);
     let mut diff = EnumDiff {
         enum_added: a.is_none() && b.is_some(),
-        enum_deleted: a.is_some() && b.is_none(),
         ..Default::default()
     };
     let empty = Vec::new();
@@ -1146,7 +1135,7 @@ fn dependent_required_diff(
 
 /// The "list of types" a schema stands for: its `type`, or the types of a `oneOf`/`anyOf` of
 /// plain single-type schemas. `(types, from a list)`.
-fn type_pattern<'a>(s: &S<'a>, ctx: &Ctx<'a>, doc: &'a Doc) -> Option<(Vec<&'a str>, bool)> {
+fn type_pattern<'a>(s: &S<'a>, doc: &'a Doc) -> Option<(Vec<&'a str>, bool)> {
     if s.has("not")
         || !s.array("allOf").is_empty()
         || s.object("properties").is_some_and(|p| !p.is_empty())
@@ -1175,21 +1164,16 @@ fn type_pattern<'a>(s: &S<'a>, ctx: &Ctx<'a>, doc: &'a Doc) -> Option<(Vec<&'a s
         }
         Some(out)
     };
-    let _ = ctx;
-    let one_of = list("oneOf");
-    let any_of = list("anyOf");
-    match (one_of, any_of) {
-        (Some(o), _) if !o.is_empty() => Some((o, true)),
-        (_, Some(a)) if !a.is_empty() => Some((a, true)),
-        (Some(o), _) => Some((o, true)),
-        (_, Some(a)) => Some((a, true)),
-        _ => None,
-    }
+    // oneOf takes precedence over anyOf; an empty (or absent) list is not a list of types.
+    list("oneOf")
+        .filter(|o| !o.is_empty())
+        .or_else(|| list("anyOf").filter(|a| !a.is_empty()))
+        .map(|types| (types, true))
 }
 
 fn list_of_types_diff<'a>(a: &S<'a>, b: &S<'a>, ctx: &Ctx<'a>) -> Option<StrDiff> {
-    let pa = type_pattern(a, ctx, ctx.base);
-    let pb = type_pattern(b, ctx, ctx.rev);
+    let pa = type_pattern(a, ctx.base);
+    let pb = type_pattern(b, ctx.rev);
     let set = |p: &Option<(Vec<&'a str>, bool)>| -> Vec<&'a str> {
         let mut v = p.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
         v.sort();
