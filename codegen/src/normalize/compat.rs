@@ -62,12 +62,95 @@ pub(super) fn compat(ctx: &mut Ctx, doc: &mut Value) {
         if let Some(parameters) = item.get_mut("parameters") {
             parameter_list(ctx, &snapshot, parameters, &join(&at, "parameters"));
         }
+        let template = template_names(path);
+        let mut shared = Vec::new();
+        if let Some(parameters) = item.get_mut("parameters") {
+            shared = path_parameters(
+                ctx,
+                &snapshot,
+                parameters,
+                &template,
+                &join(&at, "parameters"),
+            );
+        }
         for method in METHODS {
             if let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) {
-                self::operation(ctx, &snapshot, operation, &join(&at, method));
+                let at = join(&at, method);
+                self::operation(ctx, &snapshot, operation, &at);
+                let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
+                let mut defined = path_parameters(
+                    ctx,
+                    &snapshot,
+                    parameters,
+                    &template,
+                    &join(&at, "parameters"),
+                );
+                defined.extend(shared.iter().cloned());
+                for name in template.iter().filter(|n| !defined.contains(n)) {
+                    if let Some(list) = parameters.as_array_mut() {
+                        list.push(json!({
+                            "name": name, "in": "path", "required": true, "schema": {"type": "string"}
+                        }));
+                    }
+                    ctx.note(
+                        &at,
+                        format!("added string path parameter `{name}`: the path has it, the operation did not define it"),
+                    );
+                }
+                if parameters.as_array().is_some_and(Vec::is_empty) {
+                    operation.remove("parameters");
+                }
             }
         }
     }
+}
+
+/// The `{name}`s of a path template.
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+/// Removes the path parameters of `parameters` that the template does not have (progenitor
+/// panics on them) and returns the names of the others.
+fn path_parameters(
+    ctx: &mut Ctx,
+    root: &Value,
+    parameters: &mut Value,
+    template: &[String],
+    at: &str,
+) -> Vec<String> {
+    let mut kept = Vec::new();
+    let Some(list) = parameters.as_array_mut() else {
+        return kept;
+    };
+    let mut index = 0;
+    list.retain(|value| {
+        let resolved = resolve(root, value);
+        let at = join(at, &index.to_string());
+        index += 1;
+        if resolved.get("in").and_then(Value::as_str) != Some("path") {
+            return true;
+        }
+        let name = resolved
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if template.contains(&name) {
+            kept.push(name);
+            true
+        } else {
+            ctx.note(
+                &at,
+                format!("removed path parameter `{name}`: the path has no `{{{name}}}`"),
+            );
+            false
+        }
+    });
+    kept
 }
 
 /// Follows a chain of local `$ref`s in `root`.
@@ -815,5 +898,29 @@ mod tests {
                 {"name": "n", "in": "query", "schema": {"type": "integer"}}
             ])
         );
+    }
+
+    #[test]
+    fn path_parameters_match_the_template() {
+        let (doc, notes) = ok(with_paths(json!({
+            "/a/{id}/{kind}": {
+                "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "get": {
+                    "parameters": [{"name": "gone", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": ""}}
+                }
+            }
+        })));
+        assert_eq!(
+            doc["paths"]["/a/{id}/{kind}"]["get"]["parameters"],
+            json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.message.contains("removed path parameter `gone`")),
+            "{notes:?}"
+        );
+        assert_openapiv3(&doc);
     }
 }

@@ -214,4 +214,74 @@ mod tests {
         assert!(chunkable[0].message.contains("2 places"), "{notes:?}");
         assert_eq!(chunkable[0].pointer, "/components/schemas/A/properties/a");
     }
+
+    /// The FastAPI patterns of the Hyperspell spec, end to end through progenitor and typify:
+    /// discriminated unions whose tag properties have a `const` + `default` (kept: typify
+    /// accepts them once their `title: Type` no longer makes the tag enums one type), the
+    /// `anyOf: [T, {}, null]` + `default: {}` "unset" sentinel (an optional JSON value: absent,
+    /// null and a value stay distinct), nullable `$ref`s and type arrays.
+    #[test]
+    fn fastapi_patterns_generate() {
+        let tagged = |tag: &str, extra: &str| {
+            json!({
+                "type": "object", "title": tag,
+                "properties": {
+                    "type": {"type": "string", "const": tag, "title": "Type", "default": tag},
+                    extra: {"type": "string", "title": "Extra"}
+                },
+                "required": [extra]
+            })
+        };
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/update": {"post": {
+                "operationId": "update_update_post",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateRequest"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Trace"}}}}}
+            }}},
+            "components": {"schemas": {
+                "ToolCall": tagged("tool_call", "name"),
+                "ToolResult": tagged("tool_result", "output"),
+                "Trace": {"type": "object", "properties": {
+                    "children": {"type": "array", "title": "Children", "items": {
+                        "oneOf": [{"$ref": "#/components/schemas/ToolCall"}, {"$ref": "#/components/schemas/ToolResult"}],
+                        "discriminator": {"propertyName": "type", "mapping": {
+                            "tool_call": "#/components/schemas/ToolCall",
+                            "tool_result": "#/components/schemas/ToolResult"
+                        }}
+                    }},
+                    "parent": {"anyOf": [{"$ref": "#/components/schemas/ToolCall"}, {"type": "null"}]},
+                    "count": {"type": ["integer", "null"]}
+                }},
+                "UpdateRequest": {"type": "object", "title": "UpdateRequest", "properties": {
+                    "text": {"anyOf": [{"type": "string"}, {}, {"type": "null"}], "title": "Text", "default": {}},
+                    "metadata": {
+                        "anyOf": [{"type": "object", "additionalProperties": true}, {}, {"type": "null"}],
+                        "title": "Metadata", "default": {}
+                    }
+                }}
+            }}
+        });
+        let generated = match crate::generate(&spec(doc), &crate::Options::default()) {
+            Ok(generated) => generated,
+            Err(e) => panic!("generation failed: {e}"),
+        };
+        let code = generated.code.replace(char::is_whitespace, "");
+        for expected in [
+            // The sentinel: an optional JSON value, not sent unless set.
+            "pubtext:::std::option::Option<::serde_json::Value>",
+            "pubmetadata:::std::option::Option<::serde_json::Value>",
+            // Tag defaults kept, each tag its own type.
+            "pubtype_:ToolCallType",
+            "pubtype_:ToolResultType",
+            "pubparent:::std::option::Option<ToolCall>",
+            "pubcount:::std::option::Option<i64>",
+        ] {
+            assert!(
+                code.contains(expected),
+                "`{expected}` not in the generated code"
+            );
+        }
+    }
 }
