@@ -18,8 +18,11 @@
 //!   mixed with non-JSON ones become byte streams.
 //! - An operation without responses gets a `default` response without content.
 
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Value, json};
 
+use super::titles::{is_named_type, type_name};
 use super::{Ctx, is_extension, join};
 use crate::naming::METHODS;
 
@@ -51,6 +54,14 @@ pub(super) fn compat(ctx: &mut Ctx, doc: &mut Value) {
         }
     }
     let snapshot = doc.clone();
+    let mut hoisted = Hoisted {
+        names: snapshot
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().map(|k| type_name(k)).collect())
+            .unwrap_or_default(),
+        schemas: Vec::new(),
+    };
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -76,7 +87,7 @@ pub(super) fn compat(ctx: &mut Ctx, doc: &mut Value) {
         for method in METHODS {
             if let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) {
                 let at = join(&at, method);
-                self::operation(ctx, &snapshot, operation, &at);
+                self::operation(ctx, &snapshot, operation, &at, &mut hoisted);
                 let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
                 let mut defined = path_parameters(
                     ctx,
@@ -103,6 +114,23 @@ pub(super) fn compat(ctx: &mut Ctx, doc: &mut Value) {
             }
         }
     }
+    if !hoisted.schemas.is_empty() {
+        let root = doc.as_object_mut().expect("document is an object");
+        let components = root.entry("components").or_insert_with(|| json!({}));
+        if let Some(components) = components.as_object_mut() {
+            let schemas = components.entry("schemas").or_insert_with(|| json!({}));
+            if let Some(schemas) = schemas.as_object_mut() {
+                schemas.extend(hoisted.schemas);
+            }
+        }
+    }
+}
+
+/// Error response schemas given a component of their own (see [`separate_error_type`]).
+struct Hoisted {
+    /// Type names taken (components' and the new ones).
+    names: BTreeSet<String>,
+    schemas: Vec<(String, Value)>,
 }
 
 /// The `{name}`s of a path template.
@@ -169,7 +197,7 @@ fn resolve<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
     value
 }
 
-fn operation(ctx: &mut Ctx, root: &Value, operation: &mut Object, at: &str) {
+fn operation(ctx: &mut Ctx, root: &Value, operation: &mut Object, at: &str, hoisted: &mut Hoisted) {
     if let Some(parameters) = operation.get_mut("parameters") {
         parameter_list(ctx, root, parameters, &join(at, "parameters"));
     }
@@ -197,6 +225,7 @@ fn operation(ctx: &mut Ctx, root: &Value, operation: &mut Object, at: &str) {
         return;
     }
     unify_responses(ctx, root, responses, &responses_at);
+    separate_error_type(ctx, root, operation, at, hoisted);
 }
 
 // ----- parameters -----
@@ -643,6 +672,73 @@ fn unify(
     }
 }
 
+/// progenitor names the type of every inline response schema `<operationId>Response`, success
+/// and error alike; when both are inline and differ, typify gives them one name and silently
+/// uses the success type for the errors. The error schema becomes a component of its own.
+fn separate_error_type(
+    ctx: &mut Ctx,
+    root: &Value,
+    operation: &mut Object,
+    at: &str,
+    hoisted: &mut Hoisted,
+) {
+    let base = operation
+        .get("operationId")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate::diagnostic::pointer_segments(at).join(" "));
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let json_schema = |responses: &Object, code: &str| match kind(resolve(root, &responses[code])) {
+        Kind::Json(schema) => Some(schema),
+        _ => None,
+    };
+    let first = |responses: &Object, class: fn(&str) -> bool| {
+        responses
+            .keys()
+            .filter(|c| class(c) || *c == "default")
+            .find_map(|c| json_schema(responses, c))
+    };
+    let (Some(success), Some(error)) = (first(responses, is_success), first(responses, is_error))
+    else {
+        return;
+    };
+    let inline_named =
+        |s: &Value| !s.get("$ref").is_some() && s.as_object().is_some_and(is_named_type);
+    if success == error || !inline_named(&success) || !inline_named(&error) {
+        return;
+    }
+    let stem = format!("{}ErrorResponse", type_name(&base));
+    let mut name = stem.clone();
+    let mut n = 2;
+    while hoisted.names.contains(&name) {
+        name = format!("{stem}{n}");
+        n += 1;
+    }
+    hoisted.names.insert(name.clone());
+    let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+    let codes: Vec<String> = responses.keys().filter(|c| is_error(c)).cloned().collect();
+    for code in codes {
+        if json_schema(responses, &code).as_ref() == Some(&error) {
+            let mut inlined = resolve(root, &responses[&code]).clone();
+            inlined["content"]["application/json"]["schema"] = reference.clone();
+            responses.insert(code, inlined);
+        }
+    }
+    ctx.note(
+        &join(at, "responses"),
+        format!(
+            "the error response schema became component `{name}`: inline, it would get the same \
+             type name as the success response's"
+        ),
+    );
+    hoisted.schemas.push((name, error));
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -920,6 +1016,32 @@ mod tests {
                 .iter()
                 .any(|n| n.message.contains("removed path parameter `gone`")),
             "{notes:?}"
+        );
+        assert_openapiv3(&doc);
+    }
+
+    #[test]
+    fn inline_error_type_unlike_the_success_type_becomes_a_component() {
+        let object = |p: &str| json!({"type": "object", "properties": {p: {"type": "string"}}});
+        let (doc, _) = ok(with_paths(json!({"/a": {"get": {
+            "operationId": "getA",
+            "responses": {
+                "200": {"description": "", "content": {"application/json": {"schema": object("ok")}}},
+                "404": {"description": "", "content": {"application/json": {"schema": object("error")}}}
+            }
+        }}})));
+        let responses = &doc["paths"]["/a"]["get"]["responses"];
+        assert_eq!(
+            responses["200"]["content"]["application/json"]["schema"],
+            object("ok")
+        );
+        assert_eq!(
+            responses["404"]["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/GetAErrorResponse"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["GetAErrorResponse"],
+            object("error")
         );
         assert_openapiv3(&doc);
     }

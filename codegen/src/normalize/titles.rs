@@ -98,7 +98,7 @@ fn titled_name(pointer: &str, object: &Map<String, Value>, place: Place) -> Opti
 
 /// Whether typify generates a named type (struct, enum, newtype) for this schema, as opposed
 /// to a primitive, `Vec`, map or `Option` of one. Errs on the side of "named".
-fn is_named_type(object: &Map<String, Value>) -> bool {
+pub(super) fn is_named_type(object: &Map<String, Value>) -> bool {
     const NAMING: [&str; 10] = [
         "enum",
         "properties",
