@@ -45,6 +45,10 @@ options:
                                   (default beta)
 
 exit status: 0 below the --fail-on level, 1 at or above it, 2 for usage or input errors
+
+semver: major when the generated Rust API breaks for callers (something removed or changed, a
+new required field, setter or enum variant), minor for additions only, patch otherwise. The
+crate is pre-1.0, so Cargo reads a major change as a bump of the minor number (0.1 -> 0.2).
 ";
 
 /// Parsed command line.
@@ -315,7 +319,6 @@ fn looks_like_file(arg: &str) -> bool {
     [".yaml", ".yml", ".json"]
         .iter()
         .any(|ext| arg.ends_with(ext))
-        || arg.contains('/') && Path::new(arg).extension().is_some()
 }
 
 fn load_file(path: &Path, name: &str) -> Result<Input, Failure> {

@@ -182,9 +182,24 @@ fn md_escape(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+/// Most rows a markdown table shows (a PR comment is limited to 65 536 characters); the JSON
+/// and text formats list everything.
+const MD_MAX_ROWS: usize = 150;
+
 fn md_table(out: &mut String, changes: &[&Change]) {
-    out.push_str("| level | check | operation | change |\n|---|---|---|---|\n");
+    // Changes of one check on one operation are one row (e.g. 30 enum values removed).
+    let mut groups: Vec<(&Change, usize)> = Vec::new();
     for c in changes {
+        match groups
+            .iter_mut()
+            .find(|(g, _)| g.id == c.id && g.operation == c.operation && g.level == c.level)
+        {
+            Some((_, count)) => *count += 1,
+            None => groups.push((c, 1)),
+        }
+    }
+    out.push_str("| level | check | operation | change |\n|---|---|---|---|\n");
+    for (c, count) in groups.iter().take(MD_MAX_ROWS) {
         let icon = match c.level {
             Level::Error => "🔴 error",
             Level::Warning => "🟠 warning",
@@ -195,9 +210,14 @@ fn md_table(out: &mut String, changes: &[&Change]) {
         } else {
             format!(" <sub>{}</sub>", md_escape(&c.location))
         };
+        let more = if *count > 1 {
+            format!(" (and {} more like it)", count - 1)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "| {icon} | `{}` | {} | {}{location} |",
+            "| {icon} | `{}` | {} | {}{more}{location} |",
             c.id,
             if c.operation.is_empty() {
                 "—".to_owned()
@@ -205,6 +225,13 @@ fn md_table(out: &mut String, changes: &[&Change]) {
                 format!("`{}`", md_escape(&c.operation))
             },
             md_escape(&c.message)
+        );
+    }
+    if groups.len() > MD_MAX_ROWS {
+        let hidden: usize = groups.iter().skip(MD_MAX_ROWS).map(|(_, n)| n).sum();
+        let _ = writeln!(
+            out,
+            "\n…and {hidden} more (run `cargo xtask diff-spec` for the full list)"
         );
     }
 }
@@ -250,14 +277,20 @@ fn markdown(result: &DiffResult) -> String {
             let _ = writeln!(out, "### Generated Rust API\n");
             if !r.breaking.is_empty() {
                 let _ = writeln!(out, "Breaking for Rust callers:\n");
-                for reason in &r.breaking {
+                for reason in r.breaking.iter().take(MD_MAX_ROWS) {
                     let _ = writeln!(out, "- {}", md_escape(reason));
+                }
+                if r.breaking.len() > MD_MAX_ROWS {
+                    let _ = writeln!(out, "- … and {} more", r.breaking.len() - MD_MAX_ROWS);
                 }
                 out.push('\n');
             }
             out.push_str("<details><summary>All Rust API changes</summary>\n\n```diff\n");
-            for line in details {
+            for line in details.iter().take(MD_MAX_ROWS * 2) {
                 let _ = writeln!(out, "{line}");
+            }
+            if details.len() > MD_MAX_ROWS * 2 {
+                let _ = writeln!(out, "… and {} more", details.len() - MD_MAX_ROWS * 2);
             }
             out.push_str("```\n</details>\n\n");
         }
