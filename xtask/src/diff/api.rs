@@ -757,9 +757,21 @@ impl<'a> Api<'a> {
         stability: Option<Stability>,
     ) {
         for p in base {
-            match rev.iter().find(|q| same_param(p, q, renames)) {
-                Some(q) => self.parameter(out, label, p, q, stability),
-                None => self.parameter_removed(out, label, p),
+            if let Some(q) = rev.iter().find(|q| same_param(p, q, renames)) {
+                self.parameter(out, label, p, q, stability);
+            } else if let Some(q) = rev.iter().find(|q| exploded_member(p, q)) {
+                // Separate parameters folded into one exploded object parameter
+                // (`?a=1&b=2` either way): compare each with its property.
+                let property = q.schema().and_then(|s| self.rev.schema(s).property(p.name));
+                if let Some(d) = self.ctx.diff_values(p.schema(), property)
+                    && !d.added
+                    && !d.deleted
+                {
+                    let loc = format!("parameters {}.{}", p.loc, p.name);
+                    self.parameter_schema(out, label, p, q, &d, &loc, &p.what());
+                }
+            } else {
+                self.parameter_removed(out, label, p);
             }
         }
         let inverse: Vec<(String, String)> = renames
@@ -767,7 +779,9 @@ impl<'a> Api<'a> {
             .map(|(a, b)| (b.clone(), a.clone()))
             .collect();
         for q in rev {
-            if base.iter().any(|p| same_param(q, p, &inverse)) {
+            if base.iter().any(|p| {
+                same_param(q, p, &inverse) || exploded_member(p, q) || exploded_member(q, p)
+            }) {
                 continue;
             }
             // A parameter added at path level is reported by the path-level check.
@@ -1839,6 +1853,39 @@ fn same_param(p: &Param, q: &Param, renames: &[(String, String)]) -> bool {
         "header" => p.name.eq_ignore_ascii_case(q.name),
         _ => p.name == q.name,
     }
+}
+
+/// Whether the simple parameter `p` is a property of `q`, an exploded (`style: form`,
+/// `explode: true`) object parameter in the same location.
+fn exploded_member(p: &Param, q: &Param) -> bool {
+    if p.loc != q.loc || p.loc == "path" {
+        return false;
+    }
+    let explode = q.obj.get("explode").and_then(Value::as_bool) == Some(true);
+    let form = q
+        .obj
+        .get("style")
+        .and_then(Value::as_str)
+        .is_none_or(|s| s.is_empty() || s == "form");
+    let Some(schema) = q.obj.get("schema") else {
+        return false;
+    };
+    let object = schema
+        .get("type")
+        .is_some_and(|t| t == "object" || *t == serde_json::json!(["object"]));
+    explode
+        && form
+        && object
+        && schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty())
+        && schema
+            .pointer(&format!(
+                "/properties/{}",
+                p.name.replace('~', "~0").replace('/', "~1")
+            ))
+            .is_some()
 }
 
 /// oasdiff's form/explode exception: a scalar query parameter that became an array of the same
