@@ -708,7 +708,7 @@ fn separate_error_type(
         return;
     };
     let inline_named =
-        |s: &Value| !s.get("$ref").is_some() && s.as_object().is_some_and(is_named_type);
+        |s: &Value| s.get("$ref").is_none() && s.as_object().is_some_and(is_named_type);
     if success == error || !inline_named(&success) || !inline_named(&error) {
         return;
     }
