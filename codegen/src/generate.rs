@@ -67,21 +67,27 @@ pub struct Generated {
     pub multipart_operations: Vec<String>,
     /// What normalization changed.
     pub notes: Vec<Note>,
+    /// Wall time of each stage.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Runs the whole pipeline on a loaded spec.
 pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic> {
+    let mut timings = Timings::default();
     let (mut doc, notes) = normalize::normalize(spec)?;
+    timings.lap("normalize");
     let operations = naming::name_operations(spec, &doc)?;
     set_operation_ids(&mut doc, &operations);
 
     let multipart_ops = multipart::take_multipart_operations(spec, &mut doc, &operations)?;
     let api = to_openapiv3(spec, &doc)?;
+    timings.lap("name + openapiv3");
 
     let mut generator = progenitor_impl::Generator::new(&settings(options.flavor));
     let tokens = quiet_catch(|| generator.generate_tokens(&api))
         .map_err(|panic| progenitor_failure(spec, &doc, &operations, &panic, true))?
         .map_err(|e| progenitor_failure(spec, &doc, &operations, &e.to_string(), false))?;
+    timings.lap("progenitor");
 
     let multipart_tokens = multipart::generate(
         spec,
@@ -100,6 +106,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         ));
     }
 
+    timings.lap("multipart + metadata + pagination");
     let mut file: syn::File = syn::parse2(quote! { #tokens #(#extra)* }).map_err(|e| {
         Diagnostic::new(
             &spec.file,
@@ -107,15 +114,19 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         )
         .help("please report this with the spec that caused it")
     })?;
+    timings.lap("syn parse");
     merge_modules(&mut file);
     unions::tag_unions(&mut file);
     if options.flavor == Flavor::Hyperspell {
         wrap_send::wrap(&mut file, &operations);
     }
+    timings.lap("unions + send wrappers");
     let code = prettyplease::unparse(&file);
+    timings.lap("prettyplease");
     let contract = options
         .contract
         .then(|| contract::calls(&doc, &operations, &multipart_ops, &file));
+    timings.lap("contract calls");
 
     let mock = if options.mock {
         // A fresh generator: `httpmock` registers the component types again.
@@ -129,7 +140,9 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
                 format!("internal error: mock code does not parse: {e}"),
             )
         })?;
-        Some(prettyplease::unparse(&mock_file))
+        let mock = prettyplease::unparse(&mock_file);
+        timings.lap("mock");
+        Some(mock)
     } else {
         None
     };
@@ -144,7 +157,31 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
             .map(|m| m.operation.rust_name.clone())
             .collect(),
         notes,
+        timings: timings.laps,
     })
+}
+
+/// Wall time of each stage, for `xtask generate --time`.
+struct Timings {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Our generators emit `mod builder { .. }` too: fold each repeated inline module into the first.

@@ -81,6 +81,7 @@ fn time_pipeline(spec: &Path) -> Result<(), Failure> {
     let mut parse = Vec::new();
     let mut whole = Vec::new();
     let mut operations = 0;
+    let mut stages = Vec::new();
     for _ in 0..RUNS {
         let start = std::time::Instant::now();
         let loaded = hyperspell_codegen::load_bytes(&file, &bytes)?;
@@ -97,6 +98,7 @@ fn time_pipeline(spec: &Path) -> Result<(), Failure> {
         )?;
         whole.push(start.elapsed().as_secs_f64());
         operations = generated.operations.len();
+        stages = generated.timings;
         drop(loaded);
     }
     let (parse, whole) = (median(parse), median(whole));
@@ -106,6 +108,11 @@ fn time_pipeline(spec: &Path) -> Result<(), Failure> {
         whole * 1e3,
         whole / parse
     );
+    let stages: Vec<String> = stages
+        .iter()
+        .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
+        .collect();
+    println!("  last run by stage: {}", stages.join(", "));
     Ok(())
 }
 
