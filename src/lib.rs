@@ -32,7 +32,11 @@
 /// The generated client (`build.rs` → `hyperspell-codegen` → progenitor).
 #[allow(clippy::all, missing_docs, unused_imports, unused_mut, dead_code)]
 // Descriptions come from the spec as written (brackets, bare URLs, `<data>`).
-#[allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::bare_urls)]
+#[allow(
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    rustdoc::bare_urls
+)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/hyperspell_client.rs"));
 }

@@ -96,7 +96,7 @@ async fn api_key_only_operations_never_send_acting_user() {
     client(&server)
         .as_user("alice")
         .create_install_token()
-        .body(hyperspell::types::CreateInstallTokenRequest { user_key: None })
+        .body(hyperspell::types::CreateInstallTokenRequest::builder())
         .send()
         .await
         .unwrap();

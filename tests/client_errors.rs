@@ -26,15 +26,8 @@ async fn answering(
     (server, c)
 }
 
-fn add_body() -> hyperspell::types::IngestRequest {
-    hyperspell::types::IngestRequest {
-        text: "hello".into(),
-        collection: None,
-        date: None,
-        metadata: None,
-        resource_id: None,
-        title: None,
-    }
+fn add_body() -> hyperspell::types::builder::IngestRequest {
+    hyperspell::types::IngestRequest::builder().text("hello")
 }
 
 #[tokio::test]

@@ -5,7 +5,6 @@
 mod client_support;
 
 use client_support::client;
-use hyperspell::types::{DocumentChildrenItem, DocumentResponseDocument, ParagraphChildrenItem};
 use hyperspell::{MemoryUpdate, MetadataValue, Patch};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -146,23 +145,19 @@ async fn unknown_union_variants_are_kept_as_json() {
         .send()
         .await
         .unwrap();
-    let DocumentResponseDocument::Document(doc) = &response.document else {
-        panic!("expected a document: {:?}", response.document);
-    };
-    assert_eq!(doc.title.as_deref(), Some("Notes"));
-    assert_eq!(doc.children.len(), 2);
-    let DocumentChildrenItem::Paragraph(paragraph) = &doc.children[0] else {
-        panic!("{:?}", doc.children[0])
-    };
-    let inner = paragraph.children.as_ref().unwrap();
-    assert!(matches!(&inner[0], ParagraphChildrenItem::Text(t) if t.text == "hello"));
-    assert_eq!(inner[1], ParagraphChildrenItem::Unknown(sparkle.clone()));
-    assert_eq!(
-        doc.children[1],
-        DocumentChildrenItem::Unknown(hologram.clone())
-    );
-    // and they serialize back unchanged
-    assert_eq!(serde_json::to_value(&doc.children[1]).unwrap(), hologram);
+    // The union types are named by the generator (shared by every node that has children), so
+    // this test matches on their Debug form and JSON instead of naming them.
+    let document = serde_json::to_value(&response.document).unwrap();
+    assert_eq!(document["title"], "Notes");
+    let debug = format!("{:?}", response.document);
+    assert!(debug.starts_with("Document(Document {"), "{debug}");
+    assert!(debug.contains(&format!("Unknown({hologram:?})")), "{debug}");
+    assert!(debug.contains(&format!("Unknown({sparkle:?})")), "{debug}");
+    assert!(debug.contains("Text(Text {"), "{debug}");
+    // kept verbatim: serializing gives the same JSON back
+    assert_eq!(document["children"][1], hologram);
+    assert_eq!(document["children"][0]["children"][1], sparkle);
+    assert_eq!(document["children"][0]["children"][0]["text"], "hello");
 
     let response = c
         .get_memory()
@@ -172,7 +167,7 @@ async fn unknown_union_variants_are_kept_as_json() {
         .await
         .unwrap();
     assert_eq!(
-        response.document,
-        DocumentResponseDocument::Unknown(json!({"type": "brand_new_kind", "x": 1}))
+        format!("{:?}", response.document),
+        format!("Unknown({:?})", json!({"type": "brand_new_kind", "x": 1}))
     );
 }

@@ -32,12 +32,8 @@ pub fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
-pub fn user_token_body() -> hyperspell::types::UserTokenRequest {
-    hyperspell::types::UserTokenRequest {
-        user_id: "user_1".into(),
-        expires_in: None,
-        origin: None,
-    }
+pub fn user_token_body() -> hyperspell::types::builder::UserTokenRequest {
+    hyperspell::types::UserTokenRequest::builder().user_id("user_1")
 }
 
 pub fn token_response() -> serde_json::Value {
