@@ -203,6 +203,23 @@ fn usage_and_input_errors_exit_2() {
         stderr.contains("bad.yaml:") && stderr.contains("invalid YAML"),
         "{stderr}"
     );
+    let broken = dir.join("broken.yaml");
+    std::fs::write(
+        &broken,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - in: query\n      responses: {}\n",
+    )
+    .unwrap();
+    let output = xtask(&[
+        "--no-rust",
+        broken.to_str().unwrap(),
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("broken.yaml:7:") && stderr.contains("/paths/~1a/get/parameters/0"),
+        "{stderr}"
+    );
     let swagger = dir.join("swagger.json");
     std::fs::write(&swagger, r#"{"swagger": "2.0"}"#).unwrap();
     let output = xtask(&[

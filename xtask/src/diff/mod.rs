@@ -292,6 +292,7 @@ fn load_input(root: &Path, arg: &str, spec_path: &str) -> Result<Input, Failure>
     }
     let spec = load_bytes(&format!("{rev}:{file}"), &output.stdout)
         .map_err(|d| Failure::Input(d.to_string()))?;
+    check_structure(&spec)?;
     let mut bundled = spec.doc.clone();
     let read = |path: &Path| -> Option<serde_json::Value> {
         let output = Command::new("git")
@@ -325,6 +326,7 @@ fn load_file(path: &Path, name: &str) -> Result<Input, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Input(format!("{name}: error: cannot read the spec: {e}")))?;
     let spec = load_bytes(name, &bytes).map_err(|d| Failure::Input(d.to_string()))?;
+    check_structure(&spec)?;
     let mut bundled = spec.doc.clone();
     let read = |path: &Path| {
         std::fs::read(path)
@@ -333,6 +335,105 @@ fn load_file(path: &Path, name: &str) -> Result<Input, Failure> {
     };
     bundle::bundle(&mut bundled, path.parent().unwrap_or(Path::new("")), &read);
     Ok(Input { spec, bundled })
+}
+
+/// The parts of the document the diff walks must have the right shape: a clear error naming
+/// the file, the line and the place beats a silently incomplete diff.
+fn check_structure(spec: &Spec) -> Result<(), Failure> {
+    use hyperspell_codegen::diagnostic::escape_pointer_segment as esc;
+    use serde_json::Value;
+    let fail = |pointer: String, what: &str| {
+        Failure::Input(
+            spec.error_at(
+                &pointer,
+                format!("not a valid OpenAPI document here: {what}"),
+            )
+            .help("fix the document at that place; see the OpenAPI specification for the field")
+            .to_string(),
+        )
+    };
+    let object = |v: &Value| v.is_object() || v.is_null();
+    let doc = &spec.doc;
+    for key in ["paths", "components", "webhooks"] {
+        if let Some(v) = doc.get(key)
+            && !object(v)
+        {
+            return Err(fail(
+                format!("/{key}"),
+                &format!("`{key}` must be a mapping"),
+            ));
+        }
+    }
+    let items = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (format!("/paths/{}", esc(k)), v))
+        .chain(
+            doc.get("webhooks")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (format!("/webhooks/{}", esc(k)), v)),
+        );
+    for (pointer, item) in items {
+        if !object(item) {
+            return Err(fail(pointer, "a path item must be a mapping"));
+        }
+        if let Some(p) = item.get("parameters")
+            && !p.is_array()
+            && !p.is_null()
+        {
+            return Err(fail(
+                format!("{pointer}/parameters"),
+                "`parameters` must be a list",
+            ));
+        }
+        for method in api::METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let at = format!("{pointer}/{method}");
+            if !object(op) {
+                return Err(fail(at, "an operation must be a mapping"));
+            }
+            if let Some(p) = op.get("parameters").filter(|p| !p.is_null()) {
+                let Some(list) = p.as_array() else {
+                    return Err(fail(
+                        format!("{at}/parameters"),
+                        "`parameters` must be a list",
+                    ));
+                };
+                for (i, param) in list.iter().enumerate() {
+                    let here = format!("{at}/parameters/{i}");
+                    if !object(param) {
+                        return Err(fail(here, "a parameter must be a mapping"));
+                    }
+                    if param.get("$ref").is_none()
+                        && (param.get("name").is_none() || param.get("in").is_none())
+                    {
+                        return Err(fail(here, "a parameter needs `name` and `in`"));
+                    }
+                }
+            }
+            if let Some(r) = op.get("responses")
+                && !object(r)
+            {
+                return Err(fail(
+                    format!("{at}/responses"),
+                    "`responses` must be a mapping",
+                ));
+            }
+            if let Some(b) = op.get("requestBody")
+                && !object(b)
+            {
+                return Err(fail(
+                    format!("{at}/requestBody"),
+                    "`requestBody` must be a mapping",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The `hyperspell` crate's version, for the "next version" hint.
