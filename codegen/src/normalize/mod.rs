@@ -330,4 +330,27 @@ mod tests {
         }
         assert_eq!(checked, 21);
     }
+
+    /// Malformed documents are the OpenAPI model's to report (located); normalization must
+    /// not panic on them.
+    #[test]
+    fn malformed_documents_do_not_panic() {
+        for doc in [
+            json!({"openapi": "3.1.0", "paths": null, "components": []}),
+            json!({"openapi": "3.1.0", "paths": {"/a": "x", "/b": {"get": 3, "parameters": {}}}}),
+            json!({"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": [], "requestBody": 1}}}}),
+            json!({"openapi": "3.1.0", "paths": {"/a": {"get": {
+                "parameters": [1, {"in": "cookie"}, {"$ref": 5}],
+                "responses": {"200": {"content": {"application/json": 1}}, "x-y": 1}
+            }}}}),
+            json!({"openapi": "3.1.0", "components": {"schemas": {
+                "A": "string", "B": {"type": 5, "properties": [], "items": [], "anyOf": {}},
+                "C": {"allOf": [1, null], "enum": 3, "const": {"a": 1}, "examples": "x"},
+                "D": {"exclusiveMinimum": "1", "prefixItems": 3, "type": ["null", 7]}
+            }}}),
+            json!({"openapi": "3.1.0", "webhooks": [], "info": 3}),
+        ] {
+            let _ = run(doc);
+        }
+    }
 }
