@@ -13,9 +13,8 @@
 //! defines `AutoMerge` twice: the component and the type inside it).
 //!
 //! So a title is removed when another schema with a different content gets the same name from
-//! its title, or when a component has that name (a component's title naming the component
-//! itself is fine). The type is then named after where it is (`ToolResultType`). A removed title
-//! becomes the description when there is none.
+//! its title, or when a component has that name. The type is then named after where it is
+//! (`ToolResultType`). A removed title becomes the description when there is none.
 
 use std::collections::BTreeMap;
 
@@ -75,23 +74,16 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
     });
 }
 
-/// The type name the title of this schema gives, unless it is the component's own name or
-/// the schema is not one typify makes a named type of.
+/// The type name the title of this schema gives typify, if it gives one.
 fn titled_name(pointer: &str, object: &Map<String, Value>, place: Place) -> Option<String> {
     let name = type_name(object.get("title")?.as_str()?);
     if !is_named_type(object) {
         return None;
     }
-    // A nullable component is an `Option` of an inner type named after the title: even its own
-    // name clashes then.
-    let nullable = object.get("nullable") == Some(&Value::Bool(true));
-    if place == Place::Component && !nullable {
-        let own = crate::diagnostic::pointer_segments(pointer)
-            .pop()
-            .unwrap_or_default();
-        if type_name(&own) == name {
-            return None;
-        }
+    // A component's type is named after the component; only a nullable component's title names
+    // a type: the one inside its `Option` (even the component's own name clashes then).
+    if place == Place::Component && object.get("nullable") != Some(&Value::Bool(true)) {
+        return None;
     }
     Some(name)
 }
