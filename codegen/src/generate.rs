@@ -13,6 +13,7 @@ use crate::naming::{self, Operation};
 use crate::normalize;
 
 mod contract;
+mod mock_fixes;
 mod multipart;
 mod operations;
 mod pagination;
@@ -134,12 +135,13 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         let mock_tokens = quiet_catch(|| mock_generator.httpmock(&api, "crate"))
             .map_err(|panic| progenitor_failure(spec, &doc, &operations, &panic, true))?
             .map_err(|e| progenitor_failure(spec, &doc, &operations, &e.to_string(), false))?;
-        let mock_file: syn::File = syn::parse2(mock_tokens).map_err(|e| {
+        let mut mock_file: syn::File = syn::parse2(mock_tokens).map_err(|e| {
             Diagnostic::new(
                 &spec.file,
                 format!("internal error: mock code does not parse: {e}"),
             )
         })?;
+        mock_fixes::repair(&mut mock_file);
         let mock = prettyplease::unparse(&mock_file);
         timings.lap("mock");
         Some(mock)
