@@ -34,7 +34,7 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
     // Type name → the distinct schemas titled so, and where.
     let mut groups: BTreeMap<String, (Vec<Value>, Vec<String>)> = BTreeMap::new();
     for_each_schema(doc, &mut |pointer, object, place| {
-        let Some(name) = titled_name(pointer, object, place) else {
+        let Some(name) = titled_name(object, place) else {
             return;
         };
         let (schemas, pointers) = groups.entry(name).or_default();
@@ -66,8 +66,7 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
         return;
     }
     for_each_schema(doc, &mut |pointer, object, place| {
-        let clashes =
-            titled_name(pointer, object, place).is_some_and(|name| clashing.contains_key(&name));
+        let clashes = titled_name(object, place).is_some_and(|name| clashing.contains_key(&name));
         if clashes {
             untitle(object);
         }
@@ -75,7 +74,7 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
 }
 
 /// The type name the title of this schema gives typify, if it gives one.
-fn titled_name(pointer: &str, object: &Map<String, Value>, place: Place) -> Option<String> {
+fn titled_name(object: &Map<String, Value>, place: Place) -> Option<String> {
     let name = type_name(object.get("title")?.as_str()?);
     if !is_named_type(object) {
         return None;
