@@ -65,7 +65,7 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
     if clashing.is_empty() {
         return;
     }
-    for_each_schema(doc, &mut |pointer, object, place| {
+    for_each_schema(doc, &mut |_, object, place| {
         let clashes = titled_name(object, place).is_some_and(|name| clashing.contains_key(&name));
         if clashes {
             untitle(object);
