@@ -17,6 +17,7 @@ mod mock_fixes;
 mod multipart;
 mod operations;
 mod pagination;
+mod redact;
 mod unions;
 mod wrap_send;
 
@@ -118,6 +119,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
     timings.lap("syn parse");
     merge_modules(&mut file);
     unions::tag_unions(&mut file);
+    redact::redact_secrets(&mut file);
     if options.flavor == Flavor::Hyperspell {
         wrap_send::wrap(&mut file, &operations);
     }
