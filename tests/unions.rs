@@ -22,12 +22,18 @@ fn known_variants_decode_by_tag_and_unknown_ones_are_kept() {
     let children = parsed.children.expect("children");
     assert!(matches!(&children[0], CalloutChildrenItem::Text(t) if t.text == "known"));
     match &children[1] {
-        CalloutChildrenItem::Unknown(raw) => assert_eq!(raw, &json!({"type": "hologram", "frames": [1, 2, 3]})),
+        CalloutChildrenItem::Unknown(raw) => {
+            assert_eq!(raw, &json!({"type": "hologram", "frames": [1, 2, 3]}))
+        }
         other => panic!("an unknown type must be kept as JSON, got {other:?}"),
     }
     // The tag comes after other fields here: decoding must not depend on key order.
-    let CalloutChildrenItem::Callout(nested) = &children[2] else { panic!("nested callout") };
-    assert!(matches!(&nested.children.as_ref().unwrap()[0], CalloutChildrenItem::Text(t) if t.text == "nested"));
+    let CalloutChildrenItem::Callout(nested) = &children[2] else {
+        panic!("nested callout")
+    };
+    assert!(
+        matches!(&nested.children.as_ref().unwrap()[0], CalloutChildrenItem::Text(t) if t.text == "nested")
+    );
 }
 
 #[test]
@@ -37,7 +43,10 @@ fn serialization_writes_each_tag_once() {
     assert_eq!(text.matches("\"type\":\"text\"").count(), 2, "{text}");
     assert_eq!(text.matches("\"type\":\"callout\"").count(), 2, "{text}");
     let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(back["children"][1], json!({"type": "hologram", "frames": [1, 2, 3]}));
+    assert_eq!(
+        back["children"][1],
+        json!({"type": "hologram", "frames": [1, 2, 3]})
+    );
 }
 
 #[test]

@@ -24,7 +24,11 @@ impl VisitMut for Repair {
                     && matches!(&*arg.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option")))
         });
         if takes_vec || value_is_option {
-            FixCalls { takes_vec, value_is_option }.visit_block_mut(&mut function.block);
+            FixCalls {
+                takes_vec,
+                value_is_option,
+            }
+            .visit_block_mut(&mut function.block);
         }
         visit_mut::visit_impl_item_fn_mut(self, function);
     }

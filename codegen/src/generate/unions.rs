@@ -21,7 +21,9 @@ use syn::{Fields, GenericArgument, Item, ItemEnum, ItemStruct, PathArguments, Ty
 /// Rewrites every recognized union in `mod types`. Returns how many were rewritten.
 pub fn tag_unions(file: &mut syn::File) -> usize {
     let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
+        Item::Mod(module) if module.ident == "types" => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
         _ => None,
     }) else {
         return 0;
@@ -52,7 +54,9 @@ pub fn tag_unions(file: &mut syn::File) -> usize {
     let count = rewrites.len();
     let mut serialize_impls = Vec::new();
     for (index, plan) in rewrites {
-        let Item::Enum(union) = &mut types[index] else { continue };
+        let Item::Enum(union) = &mut types[index] else {
+            continue;
+        };
         serialize_impls.push(rewrite(union, &plan));
     }
     types.extend(serialize_impls);
@@ -76,21 +80,37 @@ fn plan(
     // Per variant: property name → tag value, for every candidate tag field.
     let mut candidates: Vec<BTreeMap<String, String>> = Vec::new();
     for variant in &union.variants {
-        let Fields::Unnamed(fields) = &variant.fields else { return None };
-        let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else { return None };
+        let Fields::Unnamed(fields) = &variant.fields else {
+            return None;
+        };
+        let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
         let inner = innermost_ident(&field.ty)?;
         let body = structs.get(&inner)?;
-        let Fields::Named(named) = &body.fields else { return None };
+        let Fields::Named(named) = &body.fields else {
+            return None;
+        };
         let mut tags = BTreeMap::new();
         for field in &named.named {
-            let Some(type_name) = innermost_ident(&field.ty) else { continue };
-            let Some(tag) = single_value_enums.get(&type_name) else { continue };
-            let has_default = serde_value(&field.attrs, "default").is_some() || has_serde_word(&field.attrs, "default");
+            let Some(type_name) = innermost_ident(&field.ty) else {
+                continue;
+            };
+            let Some(tag) = single_value_enums.get(&type_name) else {
+                continue;
+            };
+            let has_default = serde_value(&field.attrs, "default").is_some()
+                || has_serde_word(&field.attrs, "default");
             if !has_default {
                 continue;
             }
-            let property = serde_value(&field.attrs, "rename")
-                .unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string()).unwrap_or_default());
+            let property = serde_value(&field.attrs, "rename").unwrap_or_else(|| {
+                field
+                    .ident
+                    .as_ref()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default()
+            });
             tags.insert(property, tag.clone());
         }
         candidates.push(tags);
@@ -105,7 +125,10 @@ fn plan(
     })?;
     Some(Plan {
         property: property.clone(),
-        tags: candidates.iter().map(|tags| tags[property].clone()).collect(),
+        tags: candidates
+            .iter()
+            .map(|tags| tags[property].clone())
+            .collect(),
     })
 }
 
@@ -114,7 +137,9 @@ fn rewrite(union: &mut ItemEnum, plan: &Plan) -> Item {
     for attr in &mut union.attrs {
         if attr.path().is_ident("derive") {
             let kept: Vec<syn::Path> = attr
-                .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                )
                 .map(|paths| {
                     paths
                         .into_iter()
@@ -126,9 +151,13 @@ fn rewrite(union: &mut ItemEnum, plan: &Plan) -> Item {
         }
     }
     let property = &plan.property;
-    union.attrs.push(syn::parse_quote! { #[serde(tag = #property)] });
+    union
+        .attrs
+        .push(syn::parse_quote! { #[serde(tag = #property)] });
     for (variant, tag) in union.variants.iter_mut().zip(&plan.tags) {
-        variant.attrs.push(syn::parse_quote! { #[serde(rename = #tag)] });
+        variant
+            .attrs
+            .push(syn::parse_quote! { #[serde(rename = #tag)] });
     }
     union.variants.push(syn::parse_quote! {
         /// A variant this client does not know (e.g. added to the API later), kept as JSON.
@@ -153,7 +182,9 @@ fn rewrite(union: &mut ItemEnum, plan: &Plan) -> Item {
 
 /// The only value of a unit-variant enum with one variant, from its `#[serde(rename)]`.
 fn single_value(e: &ItemEnum) -> Option<String> {
-    let [variant] = e.variants.iter().collect::<Vec<_>>()[..] else { return None };
+    let [variant] = e.variants.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
     if !matches!(variant.fields, Fields::Unit) {
         return None;
     }
@@ -166,10 +197,12 @@ fn innermost_ident(ty: &Type) -> Option<String> {
     let last = path.path.segments.last()?;
     let wrapper = matches!(last.ident.to_string().as_str(), "Box" | "Option");
     match &last.arguments {
-        PathArguments::AngleBracketed(args) if wrapper => args.args.iter().find_map(|arg| match arg {
-            GenericArgument::Type(inner) => innermost_ident(inner),
-            _ => None,
-        }),
+        PathArguments::AngleBracketed(args) if wrapper => {
+            args.args.iter().find_map(|arg| match arg {
+                GenericArgument::Type(inner) => innermost_ident(inner),
+                _ => None,
+            })
+        }
         PathArguments::None => Some(last.ident.to_string()),
         _ => None,
     }
@@ -178,8 +211,14 @@ fn innermost_ident(ty: &Type) -> Option<String> {
 fn is_serde_word(attr: &syn::Attribute, word: &str) -> bool {
     attr.path().is_ident("serde")
         && attr
-            .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-            .is_ok_and(|metas| metas.iter().any(|m| matches!(m, syn::Meta::Path(p) if p.is_ident(word))))
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|metas| {
+                metas
+                    .iter()
+                    .any(|m| matches!(m, syn::Meta::Path(p) if p.is_ident(word)))
+            })
 }
 
 fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
@@ -188,16 +227,24 @@ fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
 
 /// `#[serde(key = "value")]` → `value`.
 fn serde_value(attrs: &[syn::Attribute], key: &str) -> Option<String> {
-    attrs.iter().filter(|attr| attr.path().is_ident("serde")).find_map(|attr| {
-        let metas = attr
-            .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-            .ok()?;
-        metas.into_iter().find_map(|meta| match meta {
-            syn::Meta::NameValue(nv) if nv.path.is_ident(key) => match nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+        .find_map(|attr| {
+            let metas = attr
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                )
+                .ok()?;
+            metas.into_iter().find_map(|meta| match meta {
+                syn::Meta::NameValue(nv) if nv.path.is_ident(key) => match nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
                 _ => None,
-            },
-            _ => None,
+            })
         })
-    })
 }
