@@ -234,6 +234,7 @@ fn parameter_list(ctx: &mut Ctx, root: &Value, parameters: &mut Value, at: &str)
     let Some(list) = parameters.as_array_mut() else {
         return;
     };
+    object_parameters(ctx, root, list, at);
     let mut index = 0;
     let mut removed = 0;
     list.retain_mut(|value| {
@@ -263,6 +264,109 @@ fn parameter_list(ctx: &mut Ctx, root: &Value, parameters: &mut Value, at: &str)
         index += 1;
         true
     });
+}
+
+/// The schema a parameter's schema stands for: through `$ref`s and single-`allOf` wrappers.
+fn parameter_schema<'a>(root: &'a Value, parameter: &'a Value) -> Option<&'a Value> {
+    let mut schema = resolve(root, parameter.get("schema")?);
+    while let Some([single]) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        schema = resolve(root, single);
+    }
+    Some(schema)
+}
+
+/// progenitor cannot take a parameter whose type is a struct (it crashes). A query object in
+/// the default style (`form`, exploded) is sent as one query parameter per property — so it
+/// becomes those parameters; any other object parameter becomes a string.
+fn object_parameters(ctx: &mut Ctx, root: &Value, list: &mut Vec<Value>, at: &str) {
+    let is_struct = |schema: &Value| {
+        schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty())
+    };
+    let mut out: Vec<Value> = Vec::with_capacity(list.len());
+    let mut names: Vec<String> = list
+        .iter()
+        .filter_map(|p| {
+            resolve(root, p)
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    for (index, value) in list.drain(..).enumerate() {
+        let at = join(at, &index.to_string());
+        let parameter = resolve(root, &value).clone();
+        let Some(schema) = parameter_schema(root, &parameter)
+            .filter(|s| is_struct(s))
+            .cloned()
+        else {
+            out.push(value);
+            continue;
+        };
+        let name = parameter
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        let form = parameter.get("in").and_then(Value::as_str) == Some("query")
+            && parameter.get("style").is_none_or(|s| s == "form")
+            && parameter.get("explode") != Some(&Value::Bool(false));
+        let properties = schema["properties"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let clash = properties.keys().any(|p| names.contains(p) && *p != name);
+        if form && !clash {
+            names.extend(properties.keys().cloned());
+            let required_object = parameter.get("required") == Some(&Value::Bool(true));
+            let required: Vec<&Value> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().collect())
+                .unwrap_or_default();
+            for (property, mut property_schema) in properties {
+                if is_struct(&property_schema) {
+                    property_schema = json!({"type": "string"});
+                }
+                let mut expanded = json!({
+                    "name": property,
+                    "in": "query",
+                    "required": required_object && required.contains(&&Value::String(property.clone())),
+                    "schema": property_schema,
+                });
+                if let Some(description) = expanded["schema"].get("description").cloned() {
+                    expanded["description"] = description;
+                }
+                out.push(expanded);
+            }
+            ctx.note(
+                &at,
+                format!(
+                    "query parameter `{name}` (an object, sent as one query parameter per \
+                     property) became those parameters: the generator cannot take an object \
+                     parameter"
+                ),
+            );
+        } else {
+            let mut parameter = parameter;
+            parameter["schema"] = json!({"type": "string"});
+            ctx.note(
+                &at,
+                format!(
+                    "parameter `{name}` is an object the generator cannot take: it became a \
+                     string (pass it serialized)"
+                ),
+            );
+            out.push(parameter);
+        }
+    }
+    *list = out;
 }
 
 fn parameter(ctx: &mut Ctx, parameter: &mut Object, at: &str) {
@@ -1042,6 +1146,37 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["GetAErrorResponse"],
             object("error")
+        );
+        assert_openapiv3(&doc);
+    }
+
+    #[test]
+    fn object_parameters_are_expanded_or_strings() {
+        let (doc, _) = ok(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {
+                "parameters": [
+                    {"name": "filter", "in": "query", "required": true,
+                     "schema": {"$ref": "#/components/schemas/Filter"}},
+                    {"name": "deep", "in": "query", "style": "deepObject",
+                     "schema": {"$ref": "#/components/schemas/Filter"}}
+                ],
+                "responses": {"200": {"description": ""}}
+            }}},
+            "components": {"schemas": {"Filter": {
+                "type": "object", "required": ["q"],
+                "properties": {"q": {"type": "string", "description": "text"}, "n": {"type": "integer"}}
+            }}}
+        }));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([
+                {"name": "q", "in": "query", "required": true,
+                 "schema": {"type": "string", "description": "text"}, "description": "text"},
+                {"name": "n", "in": "query", "required": false, "schema": {"type": "integer"}},
+                {"name": "deep", "in": "query", "schema": {"type": "string"}}
+            ])
         );
         assert_openapiv3(&doc);
     }
