@@ -2,8 +2,12 @@
 //! express. Each change is noted.
 //!
 //! - Parameters: no cookie parameters (progenitor refuses them); path parameters are
-//!   `required`; `content` parameters get the schema of their media type (or a string); styles
-//!   other than progenitor's (`form` in query, `simple` in path and header) are dropped.
+//!   `required`, not nullable, and exactly those of the path template (a missing one is added
+//!   as a string, one the template lacks is removed); header parameters are not nullable;
+//!   `content` parameters get the schema of their media type (or a string); styles other than
+//!   progenitor's (`form` in query, `simple` in path and header) are dropped; an object
+//!   parameter (progenitor crashes on it) becomes one query parameter per property when it is
+//!   an exploded `form` query object — which is how it is sent — and a string otherwise.
 //! - Request bodies: one media type (progenitor panics on more): `application/json`, else a
 //!   `*json` one, else the first; `*+json` is sent as `application/json`, other text as
 //!   `text/plain` and anything else as `application/octet-stream` (the kinds progenitor knows),
@@ -15,7 +19,8 @@
 //!   response whose kind differs from the success responses becomes `4XX` + `5XX`; different
 //!   JSON schemas become one `oneOf`; content-less or non-JSON responses mixed with JSON ones
 //!   are removed (the client returns them as unexpected responses); content-less responses
-//!   mixed with non-JSON ones become byte streams.
+//!   mixed with non-JSON ones become byte streams. An inline error schema unlike an inline
+//!   success schema becomes a component (progenitor would name both `<operation>Response`).
 //! - An operation without responses gets a `default` response without content.
 
 use std::collections::BTreeSet;
