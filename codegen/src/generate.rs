@@ -252,40 +252,37 @@ fn to_openapiv3(spec: &Spec, doc: &Value) -> Result<openapiv3::OpenAPI, Diagnost
 /// reported at `/paths`): descend into the children whose type we know while one of them fails
 /// on its own, to report the deepest failing node.
 fn deepest_failure(doc: &Value, mut pointer: String, mut message: String) -> (String, String) {
-    'descend: loop {
-        let Some(node) = doc.pointer(&pointer) else {
-            break;
-        };
-        let children: Vec<(String, &Value)> = match node {
-            Value::Object(map) => map
-                .iter()
-                .map(|(key, child)| {
-                    (
-                        format!(
-                            "{pointer}/{}",
-                            crate::diagnostic::escape_pointer_segment(key)
-                        ),
-                        child,
-                    )
-                })
-                .collect(),
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, child)| (format!("{pointer}/{i}"), child))
-                .collect(),
-            _ => break,
-        };
-        for (child_pointer, child) in children {
-            if let Some((inner, child_message)) = check_known_node(&child_pointer, child) {
-                pointer = format!("{child_pointer}{inner}");
-                message = child_message;
-                continue 'descend;
-            }
-        }
-        break;
+    while let Some((deeper, deeper_message)) = doc
+        .pointer(&pointer)
+        .and_then(|node| failing_child(&pointer, node))
+    {
+        pointer = deeper;
+        message = deeper_message;
     }
     (pointer, message)
+}
+
+/// The first child of `node` that fails on its own: its full pointer and the message.
+fn failing_child(pointer: &str, node: &Value) -> Option<(String, String)> {
+    let children: Vec<(String, &Value)> = match node {
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, child)| {
+                let key = crate::diagnostic::escape_pointer_segment(key);
+                (format!("{pointer}/{key}"), child)
+            })
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, child)| (format!("{pointer}/{i}"), child))
+            .collect(),
+        _ => return None,
+    };
+    children.into_iter().find_map(|(child_pointer, child)| {
+        check_known_node(&child_pointer, child)
+            .map(|(inner, message)| (format!("{child_pointer}{inner}"), message))
+    })
 }
 
 /// Deserializes `value` as the OpenAPI object its position says it is; on failure returns the

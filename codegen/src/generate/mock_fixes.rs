@@ -52,10 +52,12 @@ impl VisitMut for FixCalls {
                     value.iter().fold(#receiver, |when, item| when.query_param(#name, item.to_string()))
                 };
             }
-        } else if self.value_is_option && call.method == "json_body_obj" && call.args.len() == 1 {
-            if call.args[0].to_token_stream().to_string() == "value" {
-                call.args[0] = syn::parse_quote! { &value };
-            }
+        } else if self.value_is_option
+            && call.method == "json_body_obj"
+            && call.args.len() == 1
+            && call.args[0].to_token_stream().to_string() == "value"
+        {
+            call.args[0] = syn::parse_quote! { &value };
         }
     }
 }

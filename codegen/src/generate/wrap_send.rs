@@ -17,11 +17,10 @@ pub fn wrap(file: &mut syn::File, operations: &[Operation]) {
         operations.iter().map(|op| (builder_name(op), op)).collect();
     for item in &mut file.items {
         if let Item::Mod(module) = item
+            && module.ident == "builder"
             && let Some((_, items)) = &mut module.content
         {
-            if module.ident == "builder" {
-                wrap_builders(items, &by_builder);
-            }
+            wrap_builders(items, &by_builder);
         }
     }
 }
