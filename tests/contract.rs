@@ -531,13 +531,9 @@ fn every_success_response_with_all_properties_decodes() {
 
 /// Open findings of the round-trip test, each reported to the owner of the code at fault.
 /// An entry that round-trips again fails the test, so the list cannot go stale.
-const KNOWN_ROUND_TRIP_FINDINGS: &[(&str, &str)] = &[(
-    "List",
-    "`List.children.items` is `anyOf: [ListItem, ToDo]` (both tagged by a `type` const), which \
-     becomes a struct of two `#[serde(flatten)] Option`s: a `list_item` decodes as the ListItem \
-     *and* a phantom default ToDo, and re-encodes with two `type` keys. Fix in normalize: an \
-     anyOf of objects with distinct `type` consts is a discriminated oneOf.",
-)];
+// (Was `List`: `anyOf: [ListItem, ToDo]` decoded a `list_item` as both, re-encoding two `type`
+// keys; since the normalize title change, `List.children` is the hyperdoc node union instead.)
+const KNOWN_ROUND_TRIP_FINDINGS: &[(&str, &str)] = &[];
 
 /// Every component schema, synthesized with all its optional properties, decodes into its
 /// own type and re-encodes unchanged (each union variant on its own). No server involved.
