@@ -14,7 +14,7 @@
 //!    references, removes webhooks and the other 3.1-only document fields, and hands every
 //!    Schema Object to [`schema`] (3.1 keywords → 3.0) and [`defaults`] (defaults typify cannot
 //!    express).
-//! 2. [`titles`]: inline schema titles that would make typify give two types one name.
+//! 2. [`titles`]: schema titles that would make typify give two different types one name.
 //! 3. [`compat`]: progenitor's own limits — one media type per body and per response, one
 //!    success type and one error type per operation, no cookie parameters, ...
 //!

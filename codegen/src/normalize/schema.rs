@@ -19,8 +19,19 @@
 //! | `enum` containing `null` | + `nullable: true` |
 //! | `anyOf`/`oneOf` with a null branch | `nullable: true` (+ `allOf: [{$ref}]` for one `$ref`) |
 //! | other keywords (`$schema`, `if`, `unevaluatedProperties`, ...) | removed (noted) |
+//! | Swagger's `type: file` | `type: string` + `format: binary` |
 //!
-//! Then [`super::defaults`] removes the defaults typify cannot express.
+//! and what typify and progenitor cannot take:
+//!
+//! - a union with an unconstrained branch (`anyOf: [T, {}]`) accepts anything: it becomes
+//!   `{}`, without its `default` (FastAPI's `{}` "not set" marker);
+//! - `anyOf: [{type: T, ...}, {type: T}]` is `{type: T}`;
+//! - a nullable schema without `type` gets one from its keywords or `enum`, or loses
+//!   `nullable` when it has no constraint (progenitor would make it "only null");
+//! - a string `enum` whose values do not make distinct Rust variant names stays a string;
+//! - a `$ref` to anything but `#/components/schemas/<name>` gets a component ([`refs`]).
+//!
+//! Then [`super::defaults`] removes the defaults that do not fit their schema.
 
 use serde_json::{Map, Value, json};
 
