@@ -9,13 +9,13 @@
 //!
 //! The passes, in order:
 //!
-//! 1. [`document`]: walks the document structure (paths, operations, parameters, bodies,
-//!    responses, headers, components, ...) — checks every `$ref` ([`refs`]), inlines path-item
+//! 1. `document`: walks the document structure (paths, operations, parameters, bodies,
+//!    responses, headers, components, ...) — checks every `$ref` (`refs`), inlines path-item
 //!    references, removes webhooks and the other 3.1-only document fields, and hands every
-//!    Schema Object to [`schema`] (3.1 keywords → 3.0) and [`defaults`] (defaults typify cannot
+//!    Schema Object to `schema` (3.1 keywords → 3.0) and `defaults` (defaults typify cannot
 //!    express).
-//! 2. [`titles`]: schema titles that would make typify give two different types one name.
-//! 3. [`compat`]: progenitor's own limits — one media type per body and per response, one
+//! 2. `titles`: schema titles that would make typify give two different types one name.
+//! 3. `compat`: progenitor's own limits — one media type per body and per response, one
 //!    success type and one error type per operation, no cookie parameters, ...
 //!
 //! Fatal problems (a `$ref` to something that does not exist, a `$ref` to another file) are a
