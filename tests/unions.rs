@@ -1,7 +1,7 @@
 //! Discriminated unions (the document trees) decode by their tag, keep unknown variants as
 //! JSON, and serialize back with exactly one tag.
 
-use hyperspell::types::{Callout, ChildrenItem};
+use hyperspell::types::{Callout, CalloutChildrenItem};
 use serde_json::json;
 
 fn callout() -> serde_json::Value {
@@ -20,19 +20,19 @@ fn callout() -> serde_json::Value {
 fn known_variants_decode_by_tag_and_unknown_ones_are_kept() {
     let parsed: Callout = serde_json::from_value(callout()).expect("decodes");
     let children = parsed.children.expect("children");
-    assert!(matches!(&children[0], ChildrenItem::Text(t) if t.text == "known"));
+    assert!(matches!(&children[0], CalloutChildrenItem::Text(t) if t.text == "known"));
     match &children[1] {
-        ChildrenItem::Unknown(raw) => {
+        CalloutChildrenItem::Unknown(raw) => {
             assert_eq!(raw, &json!({"type": "hologram", "frames": [1, 2, 3]}))
         }
         other => panic!("an unknown type must be kept as JSON, got {other:?}"),
     }
     // The tag comes after other fields here: decoding must not depend on key order.
-    let ChildrenItem::Callout(nested) = &children[2] else {
+    let CalloutChildrenItem::Callout(nested) = &children[2] else {
         panic!("nested callout")
     };
     assert!(
-        matches!(&nested.children.as_ref().unwrap()[0], ChildrenItem::Text(t) if t.text == "nested")
+        matches!(&nested.children.as_ref().unwrap()[0], CalloutChildrenItem::Text(t) if t.text == "nested")
     );
 }
 
@@ -56,5 +56,23 @@ fn a_known_tag_with_a_body_that_no_longer_fits_is_kept_too() {
     let changed = json!({"type": "callout", "children": [{"type": "text", "text": 5}]});
     let parsed: Callout = serde_json::from_value(changed).expect("the document still decodes");
     let children = parsed.children.unwrap();
-    assert!(matches!(&children[0], ChildrenItem::Unknown(raw) if raw["text"] == 5));
+    assert!(matches!(&children[0], CalloutChildrenItem::Unknown(raw) if raw["text"] == 5));
+}
+
+#[test]
+fn an_any_of_told_apart_by_tag_is_an_enum_not_a_struct_of_every_branch() {
+    use hyperspell::types::{List, ListChildrenItem};
+    let list: List = serde_json::from_value(json!({
+        "type": "list",
+        "children": [{"type": "list_item", "text": "first"}, {"type": "todo", "text": "second"}]
+    }))
+    .expect("decodes");
+    assert!(matches!(&list.children[0], ListChildrenItem::ListItem(_)));
+    assert!(matches!(&list.children[1], ListChildrenItem::ToDo(_)));
+    let text = serde_json::to_string(&list).unwrap();
+    assert_eq!(
+        text.matches("\"type\":").count(),
+        3,
+        "one tag per node: {text}"
+    );
 }

@@ -34,6 +34,7 @@ use crate::load::Spec;
 mod compat;
 mod defaults;
 mod document;
+mod exclusive;
 mod refs;
 mod schema;
 mod titles;
@@ -45,6 +46,7 @@ pub fn normalize(spec: &Spec) -> Result<(Value, Vec<Note>), Diagnostic> {
     let mut ctx = Ctx::new(spec);
     document::document(&mut ctx, &mut doc)?;
     refs::materialize_hoisted(&mut ctx, &mut doc)?;
+    exclusive::exclusive_unions(&mut ctx, &mut doc);
     titles::titles(&mut ctx, &mut doc);
     compat::compat(&mut ctx, &mut doc);
     Ok((doc, ctx.finish()))

@@ -34,15 +34,17 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
     // Type name → the distinct schemas titled so, and where.
     let mut groups: BTreeMap<String, (Vec<Value>, Vec<String>)> = BTreeMap::new();
     for_each_schema(doc, &mut |pointer, object, place| {
-        let Some(name) = titled_name(object, place) else {
-            return;
-        };
-        let (schemas, pointers) = groups.entry(name).or_default();
-        let value = Value::Object(object.clone());
-        if !schemas.contains(&value) {
-            schemas.push(value);
+        let named = [
+            titled_name(object, place).map(|name| (name, Value::Object(object.clone()))),
+            titled_item_name(object),
+        ];
+        for (name, value) in named.into_iter().flatten() {
+            let (schemas, pointers) = groups.entry(name).or_default();
+            if !schemas.contains(&value) {
+                schemas.push(value);
+            }
+            pointers.push(pointer.to_owned());
         }
-        pointers.push(pointer.to_owned());
     });
 
     let clashing: BTreeMap<String, (usize, String)> = groups
@@ -66,7 +68,10 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
         return;
     }
     for_each_schema(doc, &mut |_, object, place| {
-        let clashes = titled_name(object, place).is_some_and(|name| clashing.contains_key(&name));
+        let clashes = titled_name(object, place)
+            .into_iter()
+            .chain(titled_item_name(object).map(|(name, _)| name))
+            .any(|name| clashing.contains_key(&name));
         if clashes {
             untitle(object);
         }
@@ -85,6 +90,24 @@ fn titled_name(object: &Map<String, Value>, place: Place) -> Option<String> {
         return None;
     }
     Some(name)
+}
+
+/// typify names the inline item type of a titled array `<Title>Item` (`children: {title:
+/// Children, items: {anyOf: [...]}}` → `ChildrenItem`): that name and the item schema.
+fn titled_item_name(object: &Map<String, Value>) -> Option<(String, Value)> {
+    let title = object.get("title")?.as_str()?;
+    let items = object.get("items")?.as_object()?;
+    if object.get("type").is_some_and(|t| t != "array")
+        || items.contains_key("title")
+        || items.contains_key("$ref")
+        || !is_named_type(items)
+    {
+        return None;
+    }
+    Some((
+        format!("{}Item", type_name(title)),
+        Value::Object(items.clone()),
+    ))
 }
 
 /// Whether typify generates a named type (struct, enum, newtype) for this schema, as opposed
@@ -159,6 +182,30 @@ mod tests {
         );
         assert!(
             notes.iter().any(|n| n.message.contains("same name (Type)")),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn arrays_whose_item_types_would_share_a_name_lose_their_titles() {
+        // Both item unions would be named `ChildrenItem`; typify keeps the first for both.
+        let (doc, notes) = ok(with_schemas(json!({
+            "A": {"type": "object", "properties": {"children": {"type": "array", "title": "Children",
+                "items": {"anyOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/C"}]}}}},
+            "B": {"type": "object", "properties": {"children": {"type": "array", "title": "Children",
+                "items": {"anyOf": [{"$ref": "#/components/schemas/C"}, {"type": "string"}]}}}},
+            "C": {"type": "object"}
+        })));
+        for parent in ["A", "B"] {
+            assert!(
+                doc["components"]["schemas"][parent]["properties"]["children"]
+                    .get("title")
+                    .is_none(),
+                "{doc:#}"
+            );
+        }
+        assert!(
+            notes.iter().any(|n| n.message.contains("ChildrenItem")),
             "{notes:?}"
         );
     }
