@@ -88,40 +88,49 @@ measure() {
         code=$?
         set -e
         end=$(now)
-        if [ "$code" -eq 124 ]; then echo "timeout"; return; fi
+        if [ "$code" -eq 124 ]; then echo "timeout (> ${limit} s)"; return; fi
         if [ "$code" -ge 128 ]; then echo "crashed($code)"; return; fi
         total=$(python3 -c "print($total + $end - $start)")
     done
     python3 -c "print(f'{$total / $runs:.3f}')"
 }
 
-declare -A seconds
-if command -v hyperfine >/dev/null; then
-    echo "== hyperfine"
-    hyperfine --warmup 1 --runs "$runs" -i \
-        "$xtask diff-spec $base $revision --no-rust" \
-        --export-json "$work/hyperfine.json" >/dev/null
-    seconds[ours]=$(python3 -c "import json; print(f\"{json.load(open('$work/hyperfine.json'))['results'][0]['mean']:.3f}\")")
-else
-    seconds[ours]=$(measure "$runs" 60 "$xtask" diff-spec "$base" "$revision" --no-rust)
-fi
-echo "xtask diff-spec (API diff):               ${seconds[ours]} s"
-seconds[ours_rust]=$(measure 1 600 "$xtask" diff-spec "$base" "$revision")
-echo "xtask diff-spec (API diff + Rust impact): ${seconds[ours_rust]} s"
-seconds[optic]=$(measure 1 "$slow_timeout" "$optic" diff "$base" "$revision")
-echo "optic diff:                               ${seconds[optic]} s"
-seconds[openapi_diff]=$(NODE_OPTIONS=--max-old-space-size=8192 measure 1 "$slow_timeout" "$openapi_diff" "$base" "$revision")
-echo "openapi-diff:                             ${seconds[openapi_diff]} s"
+fmt() { case "$1" in [0-9]*) echo "$1 s" ;; *) echo "$1" ;; esac; }
 
-echo
-echo "== ratios (tool time / xtask diff-spec API diff time)"
-for tool in optic openapi_diff ours_rust; do
-    python3 - "$tool" "${seconds[$tool]}" "${seconds[ours]}" <<'PY'
+ratio() {
+    python3 - "$1" "$2" <<'PY'
 import sys
-tool, t, ours = sys.argv[1], sys.argv[2], float(sys.argv[3])
+t, ours = sys.argv[1], float(sys.argv[2])
 try:
-    print(f"{tool:>13}: {float(t) / ours:8.1f}x")
+    print(f"{float(t) / ours:.1f}x slower than xtask diff-spec")
 except ValueError:
-    print(f"{tool:>13}: {t} (no ratio)")
+    print(f"{t}: no ratio")
 PY
-done
+}
+
+# bench NAME BASE REVISION: every tool on one pair.
+bench() {
+    local name="$1" base="$2" revision="$3" ours ours_rust optic_t od_t
+    echo
+    echo "== $name"
+    if command -v hyperfine >/dev/null; then
+        hyperfine --warmup 1 --runs "$runs" -i --export-json "$work/hyperfine.json" \
+            "$xtask diff-spec $base $revision --no-rust" >/dev/null
+        ours=$(python3 -c "import json; print(f\"{json.load(open('$work/hyperfine.json'))['results'][0]['mean']:.3f}\")")
+    else
+        ours=$(measure "$runs" 60 "$xtask" diff-spec "$base" "$revision" --no-rust)
+    fi
+    ours_rust=$(measure 1 600 "$xtask" diff-spec "$base" "$revision")
+    optic_t=$(measure 1 "$slow_timeout" "$optic" diff "$base" "$revision")
+    od_t=$(NODE_OPTIONS=--max-old-space-size=8192 measure 1 "$slow_timeout" "$openapi_diff" "$base" "$revision")
+    echo "xtask diff-spec (API diff, mean of $runs): $(fmt "$ours")"
+    echo "xtask diff-spec (API diff + Rust impact):  $(fmt "$ours_rust")"
+    echo "optic diff:                                $(fmt "$optic_t")  ($(ratio "$optic_t" "$ours"))"
+    echo "openapi-diff:                              $(fmt "$od_t")  ($(ratio "$od_t" "$ours"))"
+}
+
+echo "(slow tools are stopped after ${slow_timeout} s: SLOW_TIMEOUT=... to change)"
+bench "GitHub REST API (3.7 MB, 494 paths) vs edited copy" "$base" "$revision"
+# A small pair every tool can finish, for a ratio when openapi-diff cannot do the big one.
+bench "small pair: oasdiff's openapi-test1 vs openapi-test3" \
+    ../shared/diff-corpus/data/openapi-test1.yaml ../shared/diff-corpus/data/openapi-test3.yaml
