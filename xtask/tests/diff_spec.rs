@@ -342,3 +342,32 @@ fn nullability_in_every_spelling() {
         );
     }
 }
+
+#[test]
+fn generation_failure_is_reported_and_the_api_diff_stands() {
+    let dir = temp_dir("generation");
+    let spec = |second_id: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: list_a\n      responses:\n        '200': {{description: ok}}\n  /b:\n    get:\n      operationId: {second_id}\n      responses:\n        '200': {{description: ok}}\n"
+        )
+    };
+    let (a, b) = (dir.join("a.yaml"), dir.join("b.yaml"));
+    std::fs::write(&a, spec("list_b")).unwrap();
+    std::fs::write(&b, spec("list_a")).unwrap();
+    let report = json(&[a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(report["rust"]["status"], "error", "{report}");
+    let error = report["rust"]["error"].as_str().unwrap();
+    assert!(
+        error.contains("revision") && error.contains("list_a"),
+        "{error}"
+    );
+    let changes = ids(&report);
+    assert!(
+        changes
+            .iter()
+            .any(|(id, _, op)| id == "api-operation-id-removed" && op == "GET /b"),
+        "{changes:?}"
+    );
+    // Without a Rust comparison the bump follows the API diff (an info-level change: minor).
+    assert_eq!(report["semver"], "minor");
+}
