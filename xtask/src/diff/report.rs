@@ -115,7 +115,7 @@ fn text(result: &DiffResult) -> String {
         "API changes: {}, {}, {}",
         plural(e, "error"),
         plural(w, "warning"),
-        plural(i, "info")
+        format!("{i} info")
     );
     let breaking: Vec<&Change> = result.changes.iter().filter(|c| c.is_breaking()).collect();
     let other: Vec<&Change> = result.changes.iter().filter(|c| !c.is_breaking()).collect();
@@ -260,7 +260,7 @@ fn markdown(result: &DiffResult) -> String {
         "{verdict}: {}, {}, {}  ",
         plural(e, "error"),
         plural(w, "warning"),
-        plural(i, "info")
+        format!("{i} info")
     );
     let _ = writeln!(out, "**Rust API:** {}  ", rust_line(result.rust.as_ref()));
     let _ = writeln!(out, "**Semver bump:** {}\n", semver_line(result));
@@ -409,7 +409,7 @@ fn github(result: &DiffResult, context: &Context) -> String {
             "{}, {}, {}; Rust API: {}; semver: {}",
             plural(e, "error"),
             plural(w, "warning"),
-            plural(i, "info"),
+            format!("{i} info"),
             rust_line(result.rust.as_ref()),
             semver_line(result)
         ))
