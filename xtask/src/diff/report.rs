@@ -112,10 +112,9 @@ fn text(result: &DiffResult) -> String {
     );
     let _ = writeln!(
         out,
-        "API changes: {}, {}, {}",
+        "API changes: {}, {}, {i} info",
         plural(e, "error"),
         plural(w, "warning"),
-        format!("{i} info")
     );
     let breaking: Vec<&Change> = result.changes.iter().filter(|c| c.is_breaking()).collect();
     let other: Vec<&Change> = result.changes.iter().filter(|c| !c.is_breaking()).collect();
@@ -257,10 +256,9 @@ fn markdown(result: &DiffResult) -> String {
     };
     let _ = writeln!(
         out,
-        "{verdict}: {}, {}, {}  ",
+        "{verdict}: {}, {}, {i} info  ",
         plural(e, "error"),
         plural(w, "warning"),
-        format!("{i} info")
     );
     let _ = writeln!(out, "**Rust API:** {}  ", rust_line(result.rust.as_ref()));
     let _ = writeln!(out, "**Semver bump:** {}\n", semver_line(result));
