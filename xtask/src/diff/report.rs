@@ -404,10 +404,9 @@ fn github(result: &DiffResult, context: &Context) -> String {
         out,
         "::notice title=spec diff::{}",
         escape_data(&format!(
-            "{}, {}, {}; Rust API: {}; semver: {}",
+            "{}, {}, {i} info; Rust API: {}; semver: {}",
             plural(e, "error"),
             plural(w, "warning"),
-            format!("{i} info"),
             rust_line(result.rust.as_ref()),
             semver_line(result)
         ))
