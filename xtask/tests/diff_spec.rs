@@ -109,6 +109,9 @@ fn hyperspell_since_0_28_lists_the_breaking_changes() {
     assert!(has("request-parameter-enum-value-removed"), "{changes:?}");
     assert!(has("response-success-status-removed"), "{changes:?}");
     assert!(has("response-property-became-optional"), "{changes:?}");
+    // Removed fields, on both sides.
+    assert!(has("request-property-removed"), "{changes:?}");
+    assert!(has("response-optional-property-removed"), "{changes:?}");
     assert!(has("endpoint-added"), "{changes:?}");
     assert_eq!(report["summary"]["breaking"], true);
     assert_eq!(report["semver"], "major");
