@@ -402,6 +402,10 @@ fn a_good_url_is_vendored_byte_identical_with_its_lock_and_the_changes() {
         run.stdout.contains("+ GET /emotional-state/recent"),
         "{run}"
     );
+    // ... and through the diff-spec engine: the check id, the Rust impact and the bump.
+    assert!(run.stdout.contains("endpoint-added"), "{run}");
+    assert!(run.stdout.contains("get_recent_emotional_states"), "{run}");
+    assert!(run.stdout.to_lowercase().contains("minor"), "{run}");
 
     let check = project.sync(&["--check"]);
     assert_eq!(check.code, Some(0), "{check}");

@@ -217,6 +217,22 @@ pub struct Input {
     pub bundled: serde_json::Value,
 }
 
+/// The diff-spec text report of `old` → `new` (API changes with check ids, Rust impact,
+/// semver), for commands that change the vendored spec (`sync-spec`).
+pub fn text_report(old: &Spec, new: &Spec) -> String {
+    let input = |spec: &Spec| Input {
+        spec: spec.clone(),
+        bundled: spec.doc.clone(),
+    };
+    let (old, new) = (input(old), input(new));
+    let result = compare(&old, &new, &lifecycle::Policy::default(), true);
+    let context = report::Context {
+        revision_file: &new.spec.file,
+        revision_text: &new.spec.text,
+    };
+    report::render(&result, report::Format::Text, &context)
+}
+
 pub fn compare(
     base: &Input,
     revision: &Input,

@@ -261,7 +261,13 @@ fn sync(args: &Args) -> Result<(), Failure> {
             count(validated.operations.len(), "operation")
         ),
         Some(old) => match load_bytes(&format!("previous {SPEC_FILE}"), old) {
-            Ok(old) => print!("{}", summarize_changes(&old, &validated.spec)),
+            Ok(old) => {
+                print!("{}", summarize_changes(&old, &validated.spec));
+                if old.text != validated.spec.text {
+                    println!("\ndiff-spec (what the change does to callers and to the Rust API):");
+                    print!("{}", crate::diff::text_report(&old, &validated.spec));
+                }
+            }
             Err(diagnostic) => println!(
                 "the previous spec could not be read, so there is no comparison:\n{diagnostic}"
             ),
