@@ -426,34 +426,47 @@ pub(crate) fn builder_name(operation: &Operation) -> String {
     operation.rust_name.to_upper_camel_case()
 }
 
+/// The items of the generated `mod types`, for the passes that rewrite types.
+pub(crate) fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
+}
+
+/// Removes `name` from the `#[derive(..)]` lists of `attrs`; whether it was there.
+pub(crate) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
+    let mut removed = false;
+    for attr in attrs
+        .iter_mut()
+        .filter(|attr| attr.path().is_ident("derive"))
+    {
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|path| {
+                let is_it = path.segments.last().is_some_and(|s| s.ident == name);
+                removed |= is_it;
+                !is_it
+            })
+            .collect();
+        *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
+    }
+    removed
+}
+
 /// Resolves `#/components/schemas/Name` to the type progenitor generated for it.
 pub(crate) fn ref_type(type_space: &typify::TypeSpace, reference: &str) -> Option<TokenStream> {
     let name = reference.strip_prefix("#/components/schemas/")?;
-    let wanted = typify_type_name(name);
+    let wanted = naming::typify_type_name(name);
     type_space
         .iter_types()
         .find(|t| t.name() == wanted)
         .map(|t| t.ident())
-}
-
-/// The name typify gives a component schema (its `sanitize(name, Pascal)`).
-pub(crate) fn typify_type_name(name: &str) -> String {
-    use heck::ToPascalCase;
-    let cleaned: String = name
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let out = cleaned.to_pascal_case();
-    match out.chars().next() {
-        None => "X".to_owned(),
-        Some(c) if c.is_alphabetic() || c == '_' => out,
-        Some(_) => format!("X{out}"),
-    }
 }

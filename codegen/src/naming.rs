@@ -117,6 +117,29 @@ fn path_words(path: &str) -> String {
     }
 }
 
+/// The Rust type name typify gives a schema named or titled `name` (its
+/// `sanitize(name, Pascal)`): used to find generated types and to foresee name clashes.
+pub fn typify_type_name(name: &str) -> String {
+    use heck::ToPascalCase;
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = cleaned.to_pascal_case();
+    match out.chars().next() {
+        None => "X".to_owned(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("X{out}"),
+    }
+}
+
 /// Makes `name` a valid, non-keyword Rust identifier in snake case.
 fn make_identifier(name: &str) -> String {
     let mut name = name.to_snake_case();

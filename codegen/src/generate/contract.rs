@@ -152,7 +152,7 @@ fn component_samples(doc: &Value, file: &syn::File) -> Vec<TokenStream> {
     schemas
         .keys()
         .filter_map(|name| {
-            let type_name = super::typify_type_name(name);
+            let type_name = crate::naming::typify_type_name(name);
             if !codable.contains(&type_name) {
                 return None;
             }

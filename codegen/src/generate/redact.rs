@@ -12,12 +12,7 @@ use syn::{Fields, Item, ItemStruct, Type};
 /// Rewrites `Debug` of every struct in `mod types` that has a credential field; returns how
 /// many structs were changed.
 pub fn redact_secrets(file: &mut syn::File) -> usize {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "types" => {
-            module.content.as_mut().map(|(_, items)| items)
-        }
-        _ => None,
-    }) else {
+    let Some(types) = super::types_module(file) else {
         return 0;
     };
     let mut impls = Vec::new();
@@ -48,7 +43,7 @@ fn redacting_debug(structure: &mut ItemStruct) -> Option<Item> {
                 && is_string(&f.ty)
         })
         .collect();
-    if !secret.contains(&true) || !remove_derive(structure, "Debug") {
+    if !secret.contains(&true) || !super::remove_derive(&mut structure.attrs, "Debug") {
         return None;
     }
     let Fields::Named(fields) = &structure.fields else {
@@ -110,30 +105,6 @@ fn is_string(ty: &Type) -> bool {
 
 fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
-}
-
-fn remove_derive(structure: &mut ItemStruct, name: &str) -> bool {
-    let mut removed = false;
-    for attr in &mut structure.attrs {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        let kept: Vec<&syn::Path> = paths
-            .iter()
-            .filter(|p| {
-                let is_it = p.segments.last().is_some_and(|s| s.ident == name);
-                removed |= is_it;
-                !is_it
-            })
-            .collect();
-        *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
-    }
-    removed
 }
 
 #[cfg(test)]

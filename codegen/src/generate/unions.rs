@@ -20,12 +20,7 @@ use syn::{Fields, GenericArgument, Item, ItemEnum, ItemStruct, PathArguments, Ty
 
 /// Rewrites every recognized union in `mod types`. Returns how many were rewritten.
 pub fn tag_unions(file: &mut syn::File) -> usize {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "types" => {
-            module.content.as_mut().map(|(_, items)| items)
-        }
-        _ => None,
-    }) else {
+    let Some(types) = super::types_module(file) else {
         return 0;
     };
 
@@ -134,22 +129,7 @@ fn plan(
 
 fn rewrite(union: &mut ItemEnum, plan: &Plan) -> Item {
     union.attrs.retain(|attr| !is_serde_word(attr, "untagged"));
-    for attr in &mut union.attrs {
-        if attr.path().is_ident("derive") {
-            let kept: Vec<syn::Path> = attr
-                .parse_args_with(
-                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-                )
-                .map(|paths| {
-                    paths
-                        .into_iter()
-                        .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Serialize"))
-                        .collect()
-                })
-                .unwrap_or_default();
-            *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
-        }
-    }
+    super::remove_derive(&mut union.attrs, "Serialize");
     let property = &plan.property;
     union
         .attrs

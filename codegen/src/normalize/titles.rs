@@ -18,7 +18,6 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToPascalCase;
 use serde_json::{Map, Value};
 
 use super::Ctx;
@@ -138,25 +137,9 @@ fn untitle(object: &mut Map<String, Value>) {
     }
 }
 
-/// The name typify gives a type titled `title` (its `sanitize(title, Pascal)`).
+/// The name typify gives a type titled `title`.
 pub(super) fn type_name(title: &str) -> String {
-    let cleaned: String = title
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = cleaned.to_pascal_case();
-    match name.chars().next() {
-        None => "X".to_owned(),
-        Some(c) if c.is_alphabetic() || c == '_' => name,
-        Some(_) => format!("X{name}"),
-    }
+    crate::naming::typify_type_name(title)
 }
 
 #[cfg(test)]
