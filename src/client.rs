@@ -3,14 +3,15 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, Entry, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::Client;
 use crate::config::{self, ConfigError, Region};
-use crate::operation::{AS_USER_HEADER, CredentialUse};
+use crate::operation::{CredentialUse, Operation};
 use crate::retry::DEFAULT_MAX_RETRIES;
 use crate::secret::Secret;
 
@@ -20,6 +21,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// `User-Agent` of every request.
 pub const USER_AGENT_VALUE: &str = concat!("hyperspell-rust/", env!("CARGO_PKG_VERSION"));
+/// [`crate::AS_USER_HEADER`] as a header name.
+const X_AS_USER: HeaderName = HeaderName::from_static("x-as-user");
 
 /// What the client authenticates with.
 #[derive(Clone, PartialEq, Eq)]
@@ -53,12 +56,22 @@ impl fmt::Debug for Credential {
 pub struct ClientState {
     credential: Option<Credential>,
     as_user: Option<Secret>,
+    /// The headers of `credential` and `as_user` (marked sensitive), built once by
+    /// [`ClientState::with_headers`] rather than for every request.
+    headers: CredentialHeaders,
     max_retries: u32,
     timeout: Option<Duration>,
     /// Credentials and acting users this client was derived from (by `as_user`,
     /// `with_user_token`, …): still scrubbed from errors, since a server may echo them.
     retired: Arc<[Secret]>,
     shared: Arc<Shared>,
+}
+
+/// `Authorization: Bearer <credential>` and `X-As-User: <user>`, when set and valid.
+#[derive(Clone, Default)]
+struct CredentialHeaders {
+    bearer: Option<HeaderValue>,
+    as_user: Option<HeaderValue>,
 }
 
 /// How many replaced secrets a derived client keeps scrubbing.
@@ -122,6 +135,19 @@ impl ClientState {
         out
     }
 
+    /// The state with its credential headers built from `credential` and `as_user`: every
+    /// constructor of a state ends with it.
+    fn with_headers(mut self) -> ClientState {
+        self.headers = CredentialHeaders {
+            bearer: self
+                .credential
+                .as_ref()
+                .and_then(|c| c.secret().header_value("Bearer ")),
+            as_user: self.as_user.as_ref().and_then(|u| u.header_value("")),
+        };
+        self
+    }
+
     /// Puts credentials, default headers, `User-Agent` and the timeout on one request.
     pub(crate) fn apply(&self, request: &mut reqwest::Request, usage: CredentialUse) {
         let headers = request.headers_mut();
@@ -131,25 +157,19 @@ impl ClientState {
                 headers.append(name.clone(), value.clone());
             }
         }
-        if !headers.contains_key(USER_AGENT) {
-            headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        if let Entry::Vacant(entry) = headers.entry(USER_AGENT) {
+            entry.insert(HeaderValue::from_static(USER_AGENT_VALUE));
         }
-        // Credentials come from the state only, never from default headers.
-        headers.remove(AUTHORIZATION);
-        headers.remove(AS_USER_HEADER);
-        if usage.bearer
-            && let Some(value) = self
-                .credential
-                .as_ref()
-                .and_then(|c| c.secret().header_value("Bearer "))
-        {
-            headers.insert(AUTHORIZATION, value);
-        }
-        if usage.as_user
-            && let Some(value) = self.as_user.as_ref().and_then(|u| u.header_value(""))
-        {
-            headers.insert(HeaderName::from_static("x-as-user"), value);
-        }
+        // Credentials come from the state only, never from default headers (`insert`
+        // replaces every value a default header put there).
+        match self.headers.bearer.as_ref().filter(|_| usage.bearer) {
+            Some(value) => headers.insert(AUTHORIZATION, value.clone()),
+            None => headers.remove(AUTHORIZATION),
+        };
+        match self.headers.as_user.as_ref().filter(|_| usage.as_user) {
+            Some(value) => headers.insert(X_AS_USER, value.clone()),
+            None => headers.remove(&X_AS_USER),
+        };
         *request.timeout_mut() = self.timeout;
     }
 }
@@ -398,11 +418,13 @@ impl ClientBuilder {
         let state = ClientState {
             credential: Some(credential),
             as_user: self.as_user,
+            headers: CredentialHeaders::default(),
             max_retries: self.max_retries,
             timeout: self.timeout,
             retired: Arc::from(Vec::new()),
             shared: Arc::new(Shared { default_headers }),
-        };
+        }
+        .with_headers();
         Ok(Client::new_with_client(&base_url, http, state))
     }
 }
@@ -433,6 +455,9 @@ impl Client {
         let before = self.state();
         let mut state = before.clone();
         change(&mut state);
+        if state.credential != before.credential || state.as_user != before.as_user {
+            state = state.with_headers();
+        }
         let replaced: Vec<&Secret> = [
             before
                 .credential
@@ -509,12 +534,38 @@ impl Client {
 /// the metadata get the spec's global requirement (bearer and acting user).
 pub(crate) fn credential_use(operation_name: &str) -> CredentialUse {
     match crate::operations::by_name(operation_name) {
-        Some(op) => op.credential_use(crate::operations::SECURITY_SCHEMES),
+        Some(op) => credential_use_of(op),
         None => CredentialUse {
             bearer: true,
             as_user: true,
         },
     }
+}
+
+/// [`Operation::credential_use`] with the spec's security schemes, memoized by the
+/// operation's address (the generated operations are statics): worked out once per operation
+/// rather than per request.
+pub(crate) fn credential_use_of(operation: &'static Operation) -> CredentialUse {
+    // One slot per address hash, holding the address with the answer in its low bits (an
+    // `Operation` is aligned to more than 4 bytes). Another operation in the same slot only
+    // means working it out again.
+    const BEARER: usize = 0b01;
+    const AS_USER: usize = 0b10;
+    const _: () = assert!(align_of::<Operation>() > BEARER | AS_USER);
+    static MEMO: [AtomicUsize; 64] = [const { AtomicUsize::new(0) }; 64];
+    let address = operation as *const Operation as usize;
+    let slot = &MEMO[(address / size_of::<Operation>()) % MEMO.len()];
+    let memo = slot.load(Ordering::Relaxed);
+    if memo & !(BEARER | AS_USER) == address {
+        return CredentialUse {
+            bearer: memo & BEARER != 0,
+            as_user: memo & AS_USER != 0,
+        };
+    }
+    let usage = operation.credential_use(crate::operations::SECURITY_SCHEMES);
+    let bits = if usage.bearer { BEARER } else { 0 } | if usage.as_user { AS_USER } else { 0 };
+    slot.store(address | bits, Ordering::Relaxed);
+    usage
 }
 
 impl ClientHooks<ClientState> for Client {
@@ -524,19 +575,20 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         self.state()
-            .apply(request, credential_use(info.operation_id));
+            .apply(request, crate::runtime::credentials_for(info.operation_id));
         Ok(())
     }
 
-    async fn post<E>(
+    async fn exec(
         &self,
-        result: &reqwest::Result<reqwest::Response>,
+        request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if let Ok(response) = result {
-            crate::runtime::record_response(response.status(), response.headers());
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut result = ClientInfo::client(self).execute(request).await;
+        if let Ok(response) = &mut result {
+            crate::runtime::record_response(response);
         }
-        Ok(())
+        result
     }
 }
 
@@ -693,6 +745,45 @@ mod tests {
         c.state().apply(&mut r, CredentialUse::default());
         assert!(r.headers().get("authorization").is_none());
         assert!(r.headers().get("x-as-user").is_none());
+    }
+
+    #[test]
+    fn derived_clients_send_their_own_credentials() {
+        let c = Client::builder().api_key("key-1").build().unwrap();
+        let both = CredentialUse {
+            bearer: true,
+            as_user: true,
+        };
+        let sent = |client: &Client| {
+            let mut r = reqwest::Request::new(reqwest::Method::GET, "http://x/y".parse().unwrap());
+            client.state().apply(&mut r, both);
+            let header = |name: &str| {
+                let value = r.headers().get(name)?;
+                assert!(value.is_sensitive(), "{name}");
+                Some(value.to_str().unwrap().to_owned())
+            };
+            (header("authorization"), header("x-as-user"))
+        };
+        let bearer = |value: &str| Some(value.to_owned());
+        assert_eq!(sent(&c), (bearer("Bearer key-1"), None));
+        let u = c.as_user("user-1");
+        assert_eq!(sent(&u), (bearer("Bearer key-1"), bearer("user-1")));
+        let o = u.with_options(RequestOptions::new().as_user("user-2").max_retries(1));
+        assert_eq!(sent(&o), (bearer("Bearer key-1"), bearer("user-2")));
+        assert_eq!(
+            sent(&o.without_acting_user()),
+            (bearer("Bearer key-1"), None)
+        );
+        let t = o.with_user_token("jwt-1");
+        assert_eq!(sent(&t), (bearer("Bearer jwt-1"), None));
+        // the originals are unchanged
+        assert_eq!(sent(&c), (bearer("Bearer key-1"), None));
+        assert_eq!(sent(&u), (bearer("Bearer key-1"), bearer("user-1")));
+        // an acting user that is no valid header value is not sent
+        assert_eq!(
+            sent(&c.as_user("bad\nuser")),
+            (bearer("Bearer key-1"), None)
+        );
     }
 
     #[test]

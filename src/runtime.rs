@@ -3,8 +3,10 @@
 //!
 //! Generated code calls these; applications use the builders' `send()` and `into_stream()`.
 
+use std::cell::Cell;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use futures::{Stream, StreamExt};
@@ -14,35 +16,206 @@ use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
 use crate::error::{Error, ErrorKind, MAX_BODY_EXCERPT};
-use crate::operation::Operation;
+use crate::operation::{CredentialUse, Operation};
 use crate::{Client, retry};
 
-/// What the `post` hook saw of the response of the current attempt.
-#[derive(Default)]
-struct AttemptRecord {
-    response: Option<(StatusCode, HeaderMap)>,
+/// Status and headers of an attempt's response, as the `exec` hook received them.
+type Recorded = (StatusCode, HeaderMap);
+
+/// The attempt being polled on this thread: what the hooks need to know about it.
+#[derive(Clone, Copy)]
+struct Current {
+    operation: &'static Operation,
+    credentials: CredentialUse,
+    /// The `exec` hook put this attempt's response in [`RESPONSE`].
+    recorded: bool,
 }
 
-tokio::task_local! {
-    static ATTEMPT: Arc<Mutex<AttemptRecord>>;
+// The hooks run synchronously inside the poll of an attempt's future, so per-thread slots,
+// set by [`Attempt::poll`] around polling the request (and restored to those of an outer
+// attempt after), reach them without a task-local or a shared lock.
+thread_local! {
+    /// The attempt being polled on this thread, if any.
+    static CURRENT: Cell<Option<Current>> = const { Cell::new(None) };
+    /// The response recorded by the `exec` hook of the current attempt (`recorded`).
+    static RESPONSE: Cell<Option<Recorded>> = const { Cell::new(None) };
 }
 
-/// Called by the `post` hook: keeps status and headers of the attempt's response, so that
-/// errors progenitor reports without them (an error body that does not parse) still have them.
-pub(crate) fn record_response(status: StatusCode, headers: &HeaderMap) {
-    let _ = ATTEMPT.try_with(|record| {
-        if let Ok(mut record) = record.lock() {
-            record.response = Some((status, headers.clone()));
+/// Called by the `exec` hook with the attempt's response: keeps its status and takes its
+/// headers (nothing the generated code does with the response reads them), so that
+///
+/// * a successful attempt's [`ResponseValue`] gets them back without progenitor's copy
+///   ([`run_attempt`]) and
+/// * errors progenitor reports without them (a body that does not parse, a broken body
+///   stream) still have them ([`map_error`]).
+///
+/// Outside an attempt sent by this module, the response is left as it is.
+pub(crate) fn record_response(response: &mut reqwest::Response) {
+    record(response.status(), response.headers_mut());
+}
+
+fn record(status: StatusCode, headers: &mut HeaderMap) {
+    let Some(current) = CURRENT.get() else {
+        return;
+    };
+    let recorded = RESPONSE.try_with(|slot| slot.set(Some((status, std::mem::take(headers)))));
+    if recorded.is_ok() {
+        CURRENT.set(Some(Current {
+            recorded: true,
+            ..current
+        }));
+    }
+}
+
+/// Called by the `pre` hook: the credentials operation `name` takes (known without a lookup
+/// when it is the attempt being polled, as it always is for requests sent by [`send`]).
+pub(crate) fn credentials_for(name: &str) -> CredentialUse {
+    match CURRENT.get() {
+        Some(current) if current.operation.name == name => current.credentials,
+        _ => crate::client::credential_use(name),
+    }
+}
+
+/// One attempt's request future, boxed (moving the attempt, and the `send()` future around
+/// it, then copies a pointer, not the whole request state), polled (and dropped) inside the
+/// attempt's span with [`CURRENT`] set, and what the `exec` hook recorded of the response.
+///
+/// It enters the span itself rather than through [`Instrument`], which would take a clone of
+/// the span.
+struct Attempt<'s, Fut> {
+    /// `None` once finished.
+    request: Option<Pin<Box<Fut>>>,
+    span: &'s tracing::Span,
+    operation: &'static Operation,
+    credentials: CredentialUse,
+    response: Option<Recorded>,
+}
+
+impl<Fut: Future> Future for Attempt<'_, Fut> {
+    type Output = Fut::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let _entered = this.span.enter();
+        let request = this
+            .request
+            .as_mut()
+            .expect("attempt polled after completion");
+        let mut scope = Scope::enter(Current {
+            operation: this.operation,
+            credentials: this.credentials,
+            recorded: false,
+        });
+        let poll = request.as_mut().poll(cx);
+        if let Some(response) = scope.exit() {
+            this.response = Some(response);
         }
-    });
+        let output = std::task::ready!(poll);
+        this.request = None;
+        Poll::Ready(output)
+    }
+}
+
+impl<Fut> Drop for Attempt<'_, Fut> {
+    fn drop(&mut self) {
+        if self.request.is_some() {
+            let _entered = self.span.enter();
+            self.request = None;
+        }
+    }
+}
+
+/// The slots of an outer attempt (normally none), put back on exit, also when polling
+/// panics.
+struct Scope {
+    outer: Option<Current>,
+    /// The outer attempt's recorded response, while this one may record its own (boxed:
+    /// attempts are not nested in practice, and the usual scope stays small).
+    outer_response: Option<Box<Recorded>>,
+    exited: bool,
+}
+
+impl Scope {
+    #[inline]
+    fn enter(current: Current) -> Scope {
+        let outer = CURRENT.replace(Some(current));
+        let outer_response = match outer {
+            Some(outer) if outer.recorded => RESPONSE.try_with(Cell::take).ok().flatten(),
+            _ => None,
+        };
+        Scope {
+            outer,
+            outer_response: outer_response.map(Box::new),
+            exited: false,
+        }
+    }
+
+    /// Restores the outer attempt's slots; returns what this attempt recorded.
+    #[inline]
+    fn exit(&mut self) -> Option<Recorded> {
+        self.exited = true;
+        let recorded = CURRENT.replace(self.outer).is_some_and(|c| c.recorded);
+        if !recorded && self.outer_response.is_none() {
+            return None;
+        }
+        let outer_response = self.outer_response.take().map(|r| *r);
+        let response = RESPONSE.try_with(|slot| slot.replace(outer_response));
+        response.ok().flatten().filter(|_| recorded)
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        if !self.exited {
+            self.exit();
+        }
+    }
 }
 
 /// Sends one operation with the client's retry policy: calls `attempt` for every attempt
 /// (so the whole request, multipart bodies included, is rebuilt each time), waits between
 /// attempts as the policy says and maps failures to [`Error`].
-pub async fn send<T, E, F, Fut>(
+///
+/// (Not an `async fn`: it returns the future of the retry loop itself rather than one more
+/// layer around it.)
+pub fn send<T, E, F, Fut>(
     client: &Client,
     operation: &'static Operation,
+    attempt: F,
+) -> impl Future<Output = Result<ResponseValue<T>, Error>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    E: serde::Serialize + std::fmt::Debug,
+{
+    let max_retries = client.state().max_retries();
+    send_with_retries(client, operation, max_retries, attempt)
+}
+
+/// Sends one operation once (for builders that cannot be cloned, hence not retried).
+pub fn send_unretried<T, E, Fut>(
+    client: &Client,
+    operation: &'static Operation,
+    attempt: Fut,
+) -> impl Future<Output = Result<ResponseValue<T>, Error>>
+where
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    E: serde::Serialize + std::fmt::Debug,
+{
+    let mut attempt = Some(attempt);
+    let once = move || attempt.take().expect("an unretried request is sent once");
+    send_with_retries(client, operation, 0, once)
+}
+
+/// The retry loop of [`send`]: each attempt inside its tracing span, its error mapped.
+///
+/// Kept to one `async fn` whose state holds little across its awaits (the attempt's request
+/// future and its error path are boxed, results are not bound across awaits): the future of
+/// every generated `send()` is made of it.
+async fn send_with_retries<T, E, F, Fut>(
+    client: &Client,
+    operation: &'static Operation,
+    max_retries: u32,
     mut attempt: F,
 ) -> Result<ResponseValue<T>, Error>
 where
@@ -50,29 +223,68 @@ where
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     E: serde::Serialize + std::fmt::Debug,
 {
-    let max_retries = client.state().max_retries();
+    let credentials = crate::client::credential_use_of(operation);
     let mut retries = 0u32;
     let mut previous: Option<String> = None;
     loop {
-        let result = run_attempt(client, operation, retries + 1, attempt()).await;
-        let mut error = match result {
-            Ok(value) => return Ok(value),
-            Err(error) => error,
+        let number = retries + 1;
+        let span = tracing::info_span!(
+            "hyperspell.request",
+            operation = operation.name,
+            method = operation.method,
+            path = operation.path,
+            attempt = number,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = tokio::time::Instant::now();
+        // Allocated before the attempt's future is made, which can then be written in place.
+        let request = Box::into_pin(Box::write(Box::new_uninit(), attempt()));
+        let mut attempt = Attempt {
+            request: Some(request),
+            span: &span,
+            operation,
+            credentials,
+            response: None,
         };
+        // By reference, so that the recorded response stays out of the attempt's output.
+        let failed = match (&mut attempt).await {
+            Ok(value) => {
+                let value = match attempt.response.take() {
+                    Some((status, headers)) => {
+                        ResponseValue::new(value.into_inner(), status, headers)
+                    }
+                    None => value,
+                };
+                record_outcome(&span, started, Some(value.status()), None);
+                return Ok(value);
+            }
+            Err(error) => Box::pin(map_error(
+                client,
+                operation,
+                error,
+                attempt.response.take(),
+                started.elapsed(),
+            )),
+        };
+        drop(attempt);
+        let mut error = failed.instrument(span.clone()).await;
+        record_outcome(&span, started, error.status(), Some(&error));
+        drop(span);
         // A retry that cannot even be built (a one-shot upload reader already consumed) would
         // hide why it was retried.
         if let (ErrorKind::InvalidRequest, Some(previous)) = (error.kind(), &previous) {
             error.append_message(&format!("; the previous attempt failed: {previous}"));
         }
         if retries >= max_retries || !error.is_retryable() {
-            return Err(error.with_attempts(retries + 1));
+            return Err(error.with_attempts(number));
         }
         previous = Some(error.to_string());
         let headers = error.status().map(|_| error.headers());
         let delay = retry::retry_delay(retries, headers, SystemTime::now());
         tracing::debug!(
             operation = operation.name,
-            attempt = retries + 1,
+            attempt = number,
             delay_ms = delay.as_millis() as u64,
             error = %error,
             "hyperspell request failed; retrying"
@@ -82,83 +294,40 @@ where
     }
 }
 
-/// Sends one operation once (for builders that cannot be cloned, hence not retried).
-pub async fn send_unretried<T, E, Fut>(
-    client: &Client,
-    operation: &'static Operation,
-    attempt: Fut,
-) -> Result<ResponseValue<T>, Error>
-where
-    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-    E: serde::Serialize + std::fmt::Debug,
-{
-    run_attempt(client, operation, 1, attempt)
-        .await
-        .map_err(|e| e.with_attempts(1))
-}
-
-/// One attempt inside its tracing span, with its error mapped.
-async fn run_attempt<T, E, Fut>(
-    client: &Client,
-    operation: &'static Operation,
-    number: u32,
-    attempt: Fut,
-) -> Result<ResponseValue<T>, Error>
-where
-    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-    E: serde::Serialize + std::fmt::Debug,
-{
-    let span = tracing::info_span!(
-        "hyperspell.request",
-        operation = operation.name,
-        method = operation.method,
-        path = operation.path,
-        attempt = number,
-        status = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-    );
-    let record = Arc::new(Mutex::new(AttemptRecord::default()));
-    let started = tokio::time::Instant::now();
-    let result = ATTEMPT
-        .scope(record.clone(), attempt)
-        .instrument(span.clone())
-        .await;
-    let response = record.lock().ok().and_then(|mut r| r.response.take());
-    let result = match result {
-        Ok(value) => Ok(value),
-        Err(error) => Err(
-            map_error(client, operation, error, response, started.elapsed())
-                .instrument(span.clone())
-                .await,
-        ),
-    };
-    let status = match &result {
-        Ok(value) => Some(value.status()),
-        Err(error) => error.status(),
-    };
+/// Records status and duration on the attempt's span and logs the outcome.
+fn record_outcome(
+    span: &tracing::Span,
+    started: tokio::time::Instant,
+    status: Option<StatusCode>,
+    error: Option<&Error>,
+) {
     if let Some(status) = status {
         span.record("status", status.as_u16());
     }
     span.record("duration_ms", started.elapsed().as_millis() as u64);
-    span.in_scope(|| match &result {
-        Ok(_) => tracing::debug!("hyperspell request succeeded"),
-        Err(error) => {
+    span.in_scope(|| match error {
+        None => tracing::debug!("hyperspell request succeeded"),
+        Some(error) => {
             tracing::debug!(kind = ?error.kind(), error = %error, "hyperspell request failed")
         }
     });
-    result
 }
 
 /// Maps a progenitor error to an [`Error`], reading at most [`MAX_BODY_EXCERPT`] bytes of an
-/// undocumented response's body, and scrubs the client's secrets from it.
+/// undocumented response's body, and scrubs the client's secrets from it. `response` is what
+/// [`record_response`] kept of the attempt's response (whose headers it took).
 async fn map_error<E: serde::Serialize + std::fmt::Debug>(
     client: &Client,
     operation: &'static Operation,
     error: progenitor_client::Error<E>,
-    response: Option<(StatusCode, HeaderMap)>,
+    response: Option<Recorded>,
     elapsed: Duration,
 ) -> Error {
     use progenitor_client::Error as P;
+    let headers_or = |response: Option<Recorded>, left: &HeaderMap| match response {
+        Some((_, headers)) => headers,
+        None => left.clone(),
+    };
     let mut mapped = match error {
         P::InvalidRequest(message) | P::Custom(message) => {
             Error::new(ErrorKind::InvalidRequest, message)
@@ -174,14 +343,14 @@ async fn map_error<E: serde::Serialize + std::fmt::Debug>(
         }
         P::ErrorResponse(value) => {
             let status = value.status();
-            let headers = value.headers().clone();
+            let headers = headers_or(response, value.headers());
             let body = serde_json::to_vec(value.as_ref()).unwrap_or_default();
             Error::from_response(status, headers, &body)
         }
-        P::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = read_bounded(response, MAX_BODY_EXCERPT + 1).await;
+        P::UnexpectedResponse(unexpected) => {
+            let status = unexpected.status();
+            let headers = headers_or(response, unexpected.headers());
+            let body = read_bounded(unexpected, MAX_BODY_EXCERPT + 1).await;
             let mut error = Error::from_response(status, headers, &body);
             if status.is_success() {
                 let mut message = format!("status {status} is not documented for this operation");
@@ -327,4 +496,183 @@ where
         },
     );
     Box::pin(pages.flatten())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operations;
+    use reqwest::header::HeaderValue;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn answering(
+        verb: &str,
+        route: &str,
+        response: ResponseTemplate,
+    ) -> (MockServer, Client) {
+        let server = MockServer::start().await;
+        Mock::given(method(verb))
+            .and(path(route))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .api_key("test-key")
+            .base_url(server.uri())
+            .max_retries(0)
+            .build()
+            .unwrap();
+        (server, client)
+    }
+
+    /// Records a response with this status and these headers; returns what is left of them.
+    fn record_one(status: u16, headers: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        record(StatusCode::from_u16(status).unwrap(), &mut map);
+        map
+    }
+
+    fn current(operation: &'static Operation) -> Current {
+        Current {
+            operation,
+            credentials: crate::client::credential_use_of(operation),
+            recorded: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn successful_responses_keep_every_header_in_order() {
+        let template = ResponseTemplate::new(200)
+            .append_header("x-multi", "one")
+            .append_header("x-multi", "two")
+            .insert_header("x-request-id", "ok-1")
+            .set_body_json(serde_json::json!({"providers": {}, "total": {}}));
+        let (_server, client) = answering("GET", "/memories/status", template).await;
+        let value = client.get_indexing_status().send().await.unwrap();
+        assert_eq!(value.status(), StatusCode::OK);
+        assert_eq!(value.headers()["x-request-id"], "ok-1");
+        let multi: Vec<_> = value.headers().get_all("x-multi").iter().collect();
+        assert_eq!(multi, ["one", "two"]);
+        assert_eq!(value.headers()["content-type"], "application/json");
+    }
+
+    #[tokio::test]
+    async fn documented_error_responses_keep_their_headers() {
+        let body = serde_json::json!({"detail": [{"loc": ["body"], "msg": "bad", "type": "x"}]});
+        let template = ResponseTemplate::new(422)
+            .insert_header("x-request-id", "req-422")
+            .set_body_json(body);
+        let (_server, client) = answering("POST", "/memories/add", template).await;
+        let request = crate::types::IngestRequest::builder().text("hello");
+        let error = client.add().body(request).send().await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::UnprocessableEntity);
+        assert_eq!(error.status(), Some(StatusCode::UNPROCESSABLE_ENTITY));
+        assert_eq!(error.headers()["x-request-id"], "req-422");
+        assert_eq!(error.validation_errors().len(), 1);
+
+        // A documented error status whose body is not the documented shape.
+        let template = ResponseTemplate::new(422)
+            .insert_header("x-request-id", "req-other")
+            .set_body_string("not json");
+        let (_server, client) = answering("POST", "/memories/add", template).await;
+        let request = crate::types::IngestRequest::builder().text("hello");
+        let error = client.add().body(request).send().await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::UnprocessableEntity);
+        assert_eq!(error.headers()["x-request-id"], "req-other");
+        assert_eq!(error.body(), Some("not json"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unretried_requests_are_sent_once() {
+        let client = Client::builder()
+            .api_key("test-key")
+            .base_url("http://127.0.0.1:9")
+            .max_retries(3)
+            .build()
+            .unwrap();
+        let started = tokio::time::Instant::now();
+        let unavailable = ResponseValue::new((), StatusCode::SERVICE_UNAVAILABLE, HeaderMap::new());
+        let attempt = async {
+            Err::<ResponseValue<()>, _>(progenitor_client::Error::<()>::ErrorResponse(unavailable))
+        };
+        let error = send_unretried(&client, &operations::GET_INDEXING_STATUS, attempt)
+            .await
+            .unwrap_err();
+        assert!(error.is_retryable());
+        assert_eq!(error.attempts(), 1);
+        assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(started.elapsed(), Duration::ZERO);
+    }
+
+    #[test]
+    fn memoized_credential_use_matches_the_operations() {
+        for _ in 0..2 {
+            for op in operations::ALL {
+                assert_eq!(
+                    crate::client::credential_use_of(op),
+                    op.credential_use(operations::SECURITY_SCHEMES),
+                    "{}",
+                    op.name
+                );
+                assert_eq!(
+                    crate::client::credential_use(op.name),
+                    op.credential_use(operations::SECURITY_SCHEMES)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hooks_outside_an_attempt_change_nothing() {
+        let left = record_one(200, &[("x-request-id", "r1")]);
+        assert_eq!(left["x-request-id"], "r1");
+        let status = &operations::GET_INDEXING_STATUS;
+        assert_eq!(
+            credentials_for(status.name),
+            status.credential_use(operations::SECURITY_SCHEMES)
+        );
+    }
+
+    #[test]
+    fn nested_attempts_keep_their_own_responses() {
+        let add = &operations::ADD;
+        let status = &operations::GET_INDEXING_STATUS;
+        let mut outer = Scope::enter(current(add));
+        let left = record_one(500, &[("x-outer", "1")]);
+        assert!(left.is_empty(), "the headers were taken");
+        assert_eq!(credentials_for(add.name), current(add).credentials);
+
+        let mut inner = Scope::enter(current(status));
+        assert_eq!(credentials_for(status.name), current(status).credentials);
+        record_one(404, &[("x-inner", "2")]);
+        let (inner_status, inner_headers) = inner.exit().unwrap();
+        assert_eq!(inner_status, StatusCode::NOT_FOUND);
+        assert_eq!(inner_headers["x-inner"], "2");
+
+        // an inner attempt that records nothing
+        drop(Scope::enter(current(status)));
+
+        let (outer_status, outer_headers) = outer.exit().unwrap();
+        assert_eq!(outer_status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(outer_headers["x-outer"], HeaderValue::from_static("1"));
+        assert!(CURRENT.get().is_none());
+        assert!(RESPONSE.take().is_none());
+    }
+
+    #[test]
+    fn a_scope_dropped_while_polling_panics_restores_the_slots() {
+        let add = &operations::ADD;
+        let result = std::panic::catch_unwind(|| {
+            let _scope = Scope::enter(current(add));
+            record_one(200, &[("x-a", "1")]);
+            panic!("the request panicked");
+        });
+        assert!(result.is_err());
+        assert!(CURRENT.get().is_none());
+        assert!(RESPONSE.take().is_none());
+    }
 }
