@@ -9,12 +9,16 @@
 //! `cargo bench --bench throughput` (`BENCH_ROUNDS=n` for more rounds; see scripts/bench.sh).
 //!
 //! On a busy machine the wall-clock ratio moves by several percent from run to run (the
-//! server, the client and everything else share the cores). Instruction counts do not: run
-//! one side at a time under callgrind and compare the totals (4 000 requests each):
+//! server, the client and everything else share the cores). Instruction counts barely do: run
+//! one side at a time under callgrind and compare the totals. `THROUGHPUT_CONCURRENCY=1` keeps
+//! to one request in flight (the interleaving of 8 varies from run to run); each run then
+//! makes `BENCH_ROUNDS` × 5 000 requests, plus setup (which includes one request of ours on
+//! both sides), so the difference between the totals of `BENCH_ROUNDS=2` and `=1`, divided by
+//! 5 000, is the cost of one request (the server's share included, the same on both sides):
 //!
 //! ```text
-//! THROUGHPUT_ONLY=ours     BENCH_ROUNDS=1 valgrind --tool=callgrind target/release/deps/throughput-<hash> --bench
-//! THROUGHPUT_ONLY=baseline BENCH_ROUNDS=1 valgrind --tool=callgrind target/release/deps/throughput-<hash> --bench
+//! THROUGHPUT_ONLY=ours     THROUGHPUT_CONCURRENCY=1 BENCH_ROUNDS=1 valgrind --tool=callgrind target/release/deps/throughput-<hash> --bench
+//! THROUGHPUT_ONLY=baseline THROUGHPUT_CONCURRENCY=1 BENCH_ROUNDS=1 valgrind --tool=callgrind target/release/deps/throughput-<hash> --bench
 //! ```
 
 mod common;
@@ -76,7 +80,12 @@ fn main() {
         "in flight", "baseline req/s", "ours req/s", "ratio", "goal", "", "best/best"
     );
     let mut all_ok = true;
-    for concurrency in [1usize, 8] {
+    // `THROUGHPUT_CONCURRENCY=n` measures n requests in flight only.
+    let levels = match std::env::var("THROUGHPUT_CONCURRENCY").map(|v| v.parse::<usize>()) {
+        Ok(Ok(n)) if n > 0 => vec![n],
+        _ => vec![1, 8],
+    };
+    for concurrency in levels {
         let ours = || {
             time(|| {
                 runtime.block_on(async {
