@@ -81,6 +81,20 @@ const MAX_RETIRED_SECRETS: usize = 16;
 struct Shared {
     /// `HYPERSPELL_CUSTOM_HEADERS` and [`ClientBuilder::default_header`].
     default_headers: HeaderMap,
+    /// Whether `default_headers` name `Authorization` or `X-As-User`: the only way a request
+    /// can carry them before [`ClientState::apply`] (generated requests never set them).
+    defaults_name_credentials: bool,
+}
+
+impl Shared {
+    fn new(default_headers: HeaderMap) -> Shared {
+        let defaults_name_credentials =
+            default_headers.contains_key(AUTHORIZATION) || default_headers.contains_key(&X_AS_USER);
+        Shared {
+            default_headers,
+            defaults_name_credentials,
+        }
+    }
 }
 
 impl fmt::Debug for ClientState {
@@ -162,14 +176,17 @@ impl ClientState {
         }
         // Credentials come from the state only, never from default headers (`insert`
         // replaces every value a default header put there).
+        let strip = self.shared.defaults_name_credentials;
         match self.headers.bearer.as_ref().filter(|_| usage.bearer) {
-            Some(value) => headers.insert(AUTHORIZATION, value.clone()),
-            None => headers.remove(AUTHORIZATION),
-        };
+            Some(value) => drop(headers.insert(AUTHORIZATION, value.clone())),
+            None if strip => drop(headers.remove(AUTHORIZATION)),
+            None => {}
+        }
         match self.headers.as_user.as_ref().filter(|_| usage.as_user) {
-            Some(value) => headers.insert(X_AS_USER, value.clone()),
-            None => headers.remove(&X_AS_USER),
-        };
+            Some(value) => drop(headers.insert(X_AS_USER, value.clone())),
+            None if strip => drop(headers.remove(&X_AS_USER)),
+            None => {}
+        }
         *request.timeout_mut() = self.timeout;
     }
 }
@@ -422,7 +439,7 @@ impl ClientBuilder {
             max_retries: self.max_retries,
             timeout: self.timeout,
             retired: Arc::from(Vec::new()),
-            shared: Arc::new(Shared { default_headers }),
+            shared: Arc::new(Shared::new(default_headers)),
         }
         .with_headers();
         Ok(Client::new_with_client(&base_url, http, state))
