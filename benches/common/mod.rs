@@ -125,14 +125,9 @@ impl Conn {
             self.buf.clear();
             self.start = 0;
         }
-        let mut chunk = [0u8; 64 * 1024];
-        match self.stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => false,
-            Ok(n) => {
-                self.buf.extend_from_slice(&chunk[..n]);
-                true
-            }
-        }
+        // Into the buffer's spare capacity: no zeroed scratch buffer per read.
+        self.buf.reserve(16 * 1024);
+        matches!(self.stream.read_buf(&mut self.buf).await, Ok(n) if n > 0)
     }
 
     async fn read_head(&mut self) -> Option<String> {
