@@ -425,7 +425,9 @@ impl ClientBuilder {
         let http = match self.http_client {
             Some(client) => client,
             None => {
-                let mut builder = reqwest::Client::builder().user_agent(USER_AGENT_VALUE);
+                // No `user_agent` here: `apply` sets it on every request (also through a
+                // client of the user's), and reqwest would only look for it again.
+                let mut builder = reqwest::Client::builder();
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
@@ -585,27 +587,33 @@ pub(crate) fn credential_use_of(operation: &'static Operation) -> CredentialUse 
     usage
 }
 
+// Plain functions returning futures rather than `async fn`s: the work is done when the
+// generated code calls them, so their futures (held inside every request's future) stay
+// small; an `async fn exec` would keep the whole `reqwest::Request` in its state.
 impl ClientHooks<ClientState> for Client {
-    async fn pre<E>(
+    fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
+    ) -> impl Future<Output = Result<(), progenitor_client::Error<E>>> {
         self.state()
             .apply(request, crate::runtime::credentials_for(info.operation_id));
-        Ok(())
+        std::future::ready(Ok(()))
     }
 
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let mut result = ClientInfo::client(self).execute(request).await;
-        if let Ok(response) = &mut result {
-            crate::runtime::record_response(response);
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        let pending = ClientInfo::client(self).execute(request);
+        async move {
+            let mut result = pending.await;
+            if let Ok(response) = &mut result {
+                crate::runtime::record_response(response);
+            }
+            result
         }
-        result
     }
 }
 
