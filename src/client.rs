@@ -597,7 +597,7 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> impl Future<Output = Result<(), progenitor_client::Error<E>>> {
         self.state()
-            .apply(request, crate::runtime::credentials_for(info.operation_id));
+            .apply(request, credential_use(info.operation_id));
         std::future::ready(Ok(()))
     }
 
@@ -606,14 +606,7 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        let pending = ClientInfo::client(self).execute(request);
-        async move {
-            let mut result = pending.await;
-            if let Ok(response) = &mut result {
-                crate::runtime::record_response(response);
-            }
-            result
-        }
+        ClientInfo::client(self).execute(request)
     }
 }
 

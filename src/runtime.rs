@@ -4,14 +4,14 @@
 //! Generated code calls these; applications use the builders' `send()` and `into_stream()`.
 //!
 //! Every request pays for what happens here, so the hot path is kept lean (the throughput
-//! bench compares it with plain reqwest):
+//! bench compares it with plain reqwest; `scripts/bench-instructions.sh` counts instructions):
 //!
-//! * the future of `send()` stays small: the attempt's request future (progenitor's, about
-//!   1.6 KiB) is boxed, the error path is boxed, nothing large is held across an await;
-//! * the hooks (`pre`, `exec` in `client.rs`) learn which attempt they serve from
-//!   thread-local cells set around each poll of it, not from a task-local;
-//! * the `exec` hook takes the response's headers rather than copying them: the attempt
-//!   puts them back into the [`ResponseValue`] (or into the [`Error`]).
+//! * the futures stay small: the attempt's request future is boxed (under 1 KiB, which
+//!   `malloc` serves from its per-thread cache, thanks to [`decode`]), the error path is
+//!   boxed, nothing large is held across an await;
+//! * the response's headers are moved, never copied, into the [`ResponseValue`] or the
+//!   [`Error`] ([`decode`]);
+//! * a span nobody listens to is neither entered nor recorded.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -26,82 +26,36 @@ use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
 use crate::error::{Error, ErrorKind, MAX_BODY_EXCERPT};
-use crate::operation::{CredentialUse, Operation};
+use crate::operation::Operation;
 use crate::{Client, retry};
 
-/// Status and headers of an attempt's response, as the `exec` hook received them.
-type Recorded = (StatusCode, HeaderMap);
+/// Status and headers of a response whose body could not be read or decoded.
+type FailedResponse = (StatusCode, HeaderMap);
 
-/// The attempt being polled on this thread: what the hooks need to know about it.
-#[derive(Clone, Copy)]
-struct Current {
-    operation: &'static Operation,
-    credentials: CredentialUse,
-    /// The `exec` hook put this attempt's response in [`RESPONSE`].
-    recorded: bool,
-}
-
-// The hooks run synchronously inside the poll of an attempt's future, so per-thread slots,
-// set by [`Attempt::poll`] around polling the request (and restored to those of an outer
-// attempt after), reach them without a task-local or a shared lock.
 thread_local! {
-    /// The attempt being polled on this thread, if any.
-    static CURRENT: Cell<Option<Current>> = const { Cell::new(None) };
-    /// The response recorded by the `exec` hook of the current attempt (`recorded`).
-    static RESPONSE: Cell<Option<Recorded>> = const { Cell::new(None) };
+    /// Left by [`decode`] when it fails, for the retry loop to put into the [`Error`]:
+    /// progenitor's errors for these cases carry no status or headers. The failure reaches
+    /// the loop within the same poll, on the same thread, so nothing can come between.
+    static FAILED_RESPONSE: Cell<Option<FailedResponse>> = const { Cell::new(None) };
 }
 
-/// Called by the `exec` hook with the attempt's response: keeps its status and takes its
-/// headers (nothing the generated code does with the response reads them), so that
-///
-/// * a successful attempt's [`ResponseValue`] gets them back without progenitor's copy
-///   ([`run_attempt`]) and
-/// * errors progenitor reports without them (a body that does not parse, a broken body
-///   stream) still have them ([`map_error`]).
-///
-/// Outside an attempt sent by this module, the response is left as it is.
-pub(crate) fn record_response(response: &mut reqwest::Response) {
-    record(response.status(), response.headers_mut());
+fn take_failed_response() -> Option<FailedResponse> {
+    FAILED_RESPONSE.try_with(Cell::take).ok().flatten()
 }
 
-fn record(status: StatusCode, headers: &mut HeaderMap) {
-    let Some(current) = CURRENT.get() else {
-        return;
-    };
-    let recorded = RESPONSE.try_with(|slot| slot.set(Some((status, std::mem::take(headers)))));
-    if recorded.is_ok() {
-        CURRENT.set(Some(Current {
-            recorded: true,
-            ..current
-        }));
-    }
-}
-
-/// Called by the `pre` hook: the credentials operation `name` takes (known without a lookup
-/// when it is the attempt being polled, as it always is for requests sent by [`send`]).
-pub(crate) fn credentials_for(name: &str) -> CredentialUse {
-    match CURRENT.get() {
-        Some(current) if current.operation.name == name => current.credentials,
-        _ => crate::client::credential_use(name),
-    }
-}
-
-/// One attempt's request future, boxed (moving the attempt, and the `send()` future around
-/// it, then copies a pointer, not the whole request state), polled (and dropped) inside the
-/// attempt's span with [`CURRENT`] set, and what the `exec` hook recorded of the response.
+/// One attempt's request future, boxed (moving it, and the `send()` future around it, then
+/// copies a pointer, not the whole request state), polled and dropped inside the attempt's
+/// span when someone listens to it.
 ///
 /// It enters the span itself rather than through [`Instrument`], which would take a clone of
 /// the span.
-struct Attempt<'s, Fut> {
+struct InSpan<'s, Fut> {
     /// `None` once finished.
     request: Option<Pin<Box<Fut>>>,
     span: &'s tracing::Span,
-    operation: &'static Operation,
-    credentials: CredentialUse,
-    response: Option<Recorded>,
 }
 
-impl<Fut: Future> Future for Attempt<'_, Fut> {
+impl<Fut: Future> Future for InSpan<'_, Fut> {
     type Output = Fut::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -111,22 +65,13 @@ impl<Fut: Future> Future for Attempt<'_, Fut> {
             .request
             .as_mut()
             .expect("attempt polled after completion");
-        let mut scope = Scope::enter(Current {
-            operation: this.operation,
-            credentials: this.credentials,
-            recorded: false,
-        });
-        let poll = request.as_mut().poll(cx);
-        if let Some(response) = scope.exit() {
-            this.response = Some(response);
-        }
-        let output = std::task::ready!(poll);
+        let output = std::task::ready!(request.as_mut().poll(cx));
         this.request = None;
         Poll::Ready(output)
     }
 }
 
-impl<Fut> Drop for Attempt<'_, Fut> {
+impl<Fut> Drop for InSpan<'_, Fut> {
     fn drop(&mut self) {
         if self.request.is_some() {
             let _entered = enter(self.span);
@@ -135,51 +80,12 @@ impl<Fut> Drop for Attempt<'_, Fut> {
     }
 }
 
-/// The slots of an outer attempt (normally none), put back on exit, also when polling
-/// panics.
-struct Scope {
-    outer: Option<Current>,
-    /// The outer attempt's recorded response, while this one may record its own (boxed:
-    /// attempts are not nested in practice, and the usual scope stays small).
-    outer_response: Option<Box<Recorded>>,
-    exited: bool,
-}
-
-impl Scope {
-    #[inline]
-    fn enter(current: Current) -> Scope {
-        let outer = CURRENT.replace(Some(current));
-        let outer_response = match outer {
-            Some(outer) if outer.recorded => RESPONSE.try_with(Cell::take).ok().flatten(),
-            _ => None,
-        };
-        Scope {
-            outer,
-            outer_response: outer_response.map(Box::new),
-            exited: false,
-        }
-    }
-
-    /// Restores the outer attempt's slots; returns what this attempt recorded.
-    #[inline]
-    fn exit(&mut self) -> Option<Recorded> {
-        self.exited = true;
-        let recorded = CURRENT.replace(self.outer).is_some_and(|c| c.recorded);
-        if !recorded && self.outer_response.is_none() {
-            return None;
-        }
-        let outer_response = self.outer_response.take().map(|r| *r);
-        let response = RESPONSE.try_with(|slot| slot.replace(outer_response));
-        response.ok().flatten().filter(|_| recorded)
-    }
-}
-
-impl Drop for Scope {
-    fn drop(&mut self) {
-        if !self.exited {
-            self.exit();
-        }
-    }
+/// Enters `span` unless it is disabled (no subscriber wants it): entering a disabled span
+/// still costs calls on every poll of every request (with `tracing`'s `log` feature, one
+/// `log` check each), for a trace-level `log` line nobody asked for.
+#[inline]
+fn enter(span: &tracing::Span) -> Option<tracing::span::Entered<'_>> {
+    (!span.is_disabled()).then(|| span.enter())
 }
 
 /// Sends one operation with the client's retry policy: calls `attempt` for every attempt
@@ -233,7 +139,6 @@ where
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     E: serde::Serialize + std::fmt::Debug,
 {
-    let credentials = crate::client::credential_use_of(operation);
     let mut retries = 0u32;
     let mut previous: Option<String> = None;
     loop {
@@ -247,25 +152,17 @@ where
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let started = tokio::time::Instant::now();
+        // `std`, not `tokio`, time: it is only reported, and tokio's clock (pausable in tests)
+        // costs a runtime lookup.
+        let started = std::time::Instant::now();
         // Allocated before the attempt's future is made, which can then be written in place.
         let request = Box::into_pin(Box::write(Box::new_uninit(), attempt()));
-        let mut attempt = Attempt {
+        let in_span = InSpan {
             request: Some(request),
             span: &span,
-            operation,
-            credentials,
-            response: None,
         };
-        // By reference, so that the recorded response stays out of the attempt's output.
-        let failed = match (&mut attempt).await {
+        let failed = match in_span.await {
             Ok(value) => {
-                let value = match attempt.response.take() {
-                    Some((status, headers)) => {
-                        ResponseValue::new(value.into_inner(), status, headers)
-                    }
-                    None => value,
-                };
                 record_outcome(&span, started, Some(value.status()), None);
                 return Ok(value);
             }
@@ -273,11 +170,10 @@ where
                 client,
                 operation,
                 error,
-                attempt.response.take(),
+                take_failed_response(),
                 started.elapsed(),
             )),
         };
-        drop(attempt);
         let mut error = failed.instrument(span.clone()).await;
         record_outcome(&span, started, error.status(), Some(&error));
         drop(span);
@@ -304,16 +200,9 @@ where
     }
 }
 
-/// Enters `span` unless it is disabled (no subscriber wants it): entering a disabled span
-/// still costs calls on every poll of every request (with `tracing`'s `log` feature, one
-/// `log` check each), for a trace-level `log` line nobody asked for.
-#[inline]
-fn enter(span: &tracing::Span) -> Option<tracing::span::Entered<'_>> {
-    (!span.is_disabled()).then(|| span.enter())
-}
-
 /// The parts joined, allocated once at the exact size: what the generated code builds an
 /// operation's URL with (progenitor writes `format!`).
+#[doc(hidden)]
 pub fn concat(parts: &[&str]) -> String {
     let mut joined = String::with_capacity(parts.iter().map(|part| part.len()).sum());
     for part in parts {
@@ -325,10 +214,12 @@ pub fn concat(parts: &[&str]) -> String {
 /// Decodes a JSON response body into `T`: what the generated code calls where progenitor
 /// calls `ResponseValue::from_response`, with the same result and errors.
 ///
-/// Its future holds the status, the headers (taken, not copied) and the body's stream, about
-/// 200 bytes where progenitor's holds about 950 (its `bytes()` future and the whole
+/// Its future holds the status, the headers (moved, not copied) and the body's stream, about
+/// 290 bytes where progenitor's holds about 950 (its `bytes()` future and the whole
 /// response): that keeps every attempt's future (which holds this one) under the size that
-/// `malloc` serves from its per-thread cache.
+/// `malloc` serves from its per-thread cache. When the body cannot be read or decoded, the
+/// status and headers are left in [`FAILED_RESPONSE`] for the retry loop's [`Error`].
+#[doc(hidden)]
 pub fn decode<T, E>(
     mut response: reqwest::Response,
 ) -> impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>
@@ -341,12 +232,22 @@ where
     let expected = response.content_length().unwrap_or(0).min(64 << 20) as usize;
     let body = response.bytes_stream();
     async move {
-        let body = read_body(body, expected)
-            .await
-            .map_err(progenitor_client::Error::ResponseBodyError)?;
+        let failed = |headers| {
+            let _ = FAILED_RESPONSE.try_with(|slot| slot.set(Some((status, headers))));
+        };
+        let body = match read_body(body, expected).await {
+            Ok(body) => body,
+            Err(e) => {
+                failed(headers);
+                return Err(progenitor_client::Error::ResponseBodyError(e));
+            }
+        };
         match serde_json::from_slice(&body) {
             Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-            Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(body, e)),
+            Err(e) => {
+                failed(headers);
+                Err(progenitor_client::Error::InvalidResponsePayload(body, e))
+            }
         }
     }
 }
@@ -377,7 +278,7 @@ async fn read_body(
 /// span as its parent, carrying status and duration itself for `log` users, who see no span).
 fn record_outcome(
     span: &tracing::Span,
-    started: tokio::time::Instant,
+    started: std::time::Instant,
     status: Option<StatusCode>,
     error: Option<&Error>,
 ) {
@@ -404,19 +305,15 @@ fn record_outcome(
 
 /// Maps a progenitor error to an [`Error`], reading at most [`MAX_BODY_EXCERPT`] bytes of an
 /// undocumented response's body, and scrubs the client's secrets from it. `response` is what
-/// [`record_response`] kept of the attempt's response (whose headers it took).
+/// [`decode`] left of a response whose body it could not read or decode.
 async fn map_error<E: serde::Serialize + std::fmt::Debug>(
     client: &Client,
     operation: &'static Operation,
     error: progenitor_client::Error<E>,
-    response: Option<Recorded>,
+    response: Option<FailedResponse>,
     elapsed: Duration,
 ) -> Error {
     use progenitor_client::Error as P;
-    let headers_or = |response: Option<Recorded>, left: &HeaderMap| match response {
-        Some((_, headers)) => headers,
-        None => left.clone(),
-    };
     let mut mapped = match error {
         P::InvalidRequest(message) | P::Custom(message) => {
             Error::new(ErrorKind::InvalidRequest, message)
@@ -432,13 +329,13 @@ async fn map_error<E: serde::Serialize + std::fmt::Debug>(
         }
         P::ErrorResponse(value) => {
             let status = value.status();
-            let headers = headers_or(response, value.headers());
+            let headers = value.headers().clone();
             let body = serde_json::to_vec(value.as_ref()).unwrap_or_default();
             Error::from_response(status, headers, &body)
         }
-        P::UnexpectedResponse(unexpected) => {
+        P::UnexpectedResponse(mut unexpected) => {
             let status = unexpected.status();
-            let headers = headers_or(response, unexpected.headers());
+            let headers = std::mem::take(unexpected.headers_mut());
             let body = read_bounded(unexpected, MAX_BODY_EXCERPT + 1).await;
             let mut error = Error::from_response(status, headers, &body);
             if status.is_success() {
@@ -591,7 +488,6 @@ where
 mod tests {
     use super::*;
     use crate::operations;
-    use reqwest::header::HeaderValue;
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -613,24 +509,6 @@ mod tests {
             .build()
             .unwrap();
         (server, client)
-    }
-
-    /// Records a response with this status and these headers; returns what is left of them.
-    fn record_one(status: u16, headers: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.append(*name, HeaderValue::from_static(value));
-        }
-        record(StatusCode::from_u16(status).unwrap(), &mut map);
-        map
-    }
-
-    fn current(operation: &'static Operation) -> Current {
-        Current {
-            operation,
-            credentials: crate::client::credential_use_of(operation),
-            recorded: false,
-        }
     }
 
     #[tokio::test]
@@ -719,6 +597,10 @@ mod tests {
                 progenitor_client::Error::InvalidResponsePayload(got, _) => assert_eq!(got, body),
                 other => panic!("{other:?}"),
             }
+            let (status, headers) = take_failed_response().expect("status and headers left");
+            assert_eq!(status, StatusCode::CREATED);
+            assert_eq!(headers["x-request-id"], "r-1");
+            assert!(take_failed_response().is_none(), "taken once");
         }
         let broken = streamed(vec![Ok("{"), Err("connection reset")]);
         let error = decode::<crate::types::IndexingStatus, ()>(broken)
@@ -728,6 +610,28 @@ mod tests {
             matches!(error, progenitor_client::Error::ResponseBodyError(_)),
             "{error:?}"
         );
+        assert_eq!(take_failed_response().unwrap().1["x-request-id"], "r-1");
+    }
+
+    #[tokio::test]
+    async fn a_broken_body_keeps_status_and_headers_in_the_error() {
+        let client = Client::builder()
+            .api_key("test-key")
+            .base_url("http://127.0.0.1:9")
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let attempt = decode::<crate::types::IndexingStatus, ()>(streamed(vec![
+            Ok("{"),
+            Err("connection reset"),
+        ]));
+        let error = send_unretried(&client, &operations::GET_INDEXING_STATUS, attempt)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
+        assert_eq!(error.status(), Some(StatusCode::CREATED));
+        assert_eq!(error.headers()["x-request-id"], "r-1");
+        assert!(take_failed_response().is_none(), "the loop took them");
     }
 
     #[test]
@@ -774,55 +678,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn hooks_outside_an_attempt_change_nothing() {
-        let left = record_one(200, &[("x-request-id", "r1")]);
-        assert_eq!(left["x-request-id"], "r1");
-        let status = &operations::GET_INDEXING_STATUS;
-        assert_eq!(
-            credentials_for(status.name),
-            status.credential_use(operations::SECURITY_SCHEMES)
-        );
-    }
-
-    #[test]
-    fn nested_attempts_keep_their_own_responses() {
-        let add = &operations::ADD;
-        let status = &operations::GET_INDEXING_STATUS;
-        let mut outer = Scope::enter(current(add));
-        let left = record_one(500, &[("x-outer", "1")]);
-        assert!(left.is_empty(), "the headers were taken");
-        assert_eq!(credentials_for(add.name), current(add).credentials);
-
-        let mut inner = Scope::enter(current(status));
-        assert_eq!(credentials_for(status.name), current(status).credentials);
-        record_one(404, &[("x-inner", "2")]);
-        let (inner_status, inner_headers) = inner.exit().unwrap();
-        assert_eq!(inner_status, StatusCode::NOT_FOUND);
-        assert_eq!(inner_headers["x-inner"], "2");
-
-        // an inner attempt that records nothing
-        drop(Scope::enter(current(status)));
-
-        let (outer_status, outer_headers) = outer.exit().unwrap();
-        assert_eq!(outer_status, StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(outer_headers["x-outer"], HeaderValue::from_static("1"));
-        assert!(CURRENT.get().is_none());
-        assert!(RESPONSE.take().is_none());
-    }
-
-    #[test]
-    fn a_scope_dropped_while_polling_panics_restores_the_slots() {
-        let add = &operations::ADD;
-        let result = std::panic::catch_unwind(|| {
-            let _scope = Scope::enter(current(add));
-            record_one(200, &[("x-a", "1")]);
-            panic!("the request panicked");
-        });
-        assert!(result.is_err());
-        assert!(CURRENT.get().is_none());
-        assert!(RESPONSE.take().is_none());
     }
 }

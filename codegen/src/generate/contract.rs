@@ -507,7 +507,7 @@ impl Builders {
                 if signature.ident == "send"
                     && matches!(function.vis, syn::Visibility::Public(_))
                     && let syn::ReturnType::Type(_, output) = &signature.output
-                    && let Some(response) = generic_argument(output, "Result")
+                    && let Some(response) = generic_argument(&future_output(output), "Result")
                     && let Some(success) = generic_argument(&response, "ResponseValue")
                 {
                     successes.insert(name.clone(), success);
@@ -581,6 +581,32 @@ fn field_key(name: &str) -> String {
 fn value_type(ty: &Type) -> Option<Type> {
     let inner = generic_argument(ty, "Result")?;
     Some(generic_argument(&inner, "Option").unwrap_or(inner))
+}
+
+/// `R` of `impl Future<Output = R>` (what `send` returns), else the type itself.
+fn future_output(ty: &Type) -> Type {
+    let Type::ImplTrait(bounds) = ty else {
+        return ty.clone();
+    };
+    bounds
+        .bounds
+        .iter()
+        .find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let last = bound.path.segments.last()?;
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            args.args.iter().find_map(|arg| match arg {
+                syn::GenericArgument::AssocType(output) if output.ident == "Output" => {
+                    Some(output.ty.clone())
+                }
+                _ => None,
+            })
+        })
+        .unwrap_or_else(|| ty.clone())
 }
 
 fn generic_argument(ty: &Type, wrapper: &str) -> Option<Type> {

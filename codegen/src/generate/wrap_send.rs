@@ -1,15 +1,17 @@
 //! Routes every builder's `send()` through `crate::runtime` (retries, typed errors, tracing).
 //!
-//! progenitor's `send` becomes the private `send_once` (one attempt); the new `send` calls the
-//! runtime with the operation's metadata and a closure that re-sends a clone of the builder, so
-//! each attempt rebuilds its request, bodies included.
+//! progenitor's `send` becomes the private `send_once` (one attempt); the new `send` returns the
+//! runtime's future, given the operation's metadata and a closure that re-sends a clone of the
+//! builder, so each attempt rebuilds its request, bodies included.
 //!
 //! Inside `send_once`, two calls made on every request become cheaper runtime calls with the
 //! same result: progenitor's `ResponseValue::from_response` becomes `crate::runtime::decode`
 //! (its future is a quarter of the size, so the attempt's future fits a small allocation), and
 //! the URL's `format!("{}/a/{}", client.baseurl, p)` becomes
 //! `crate::runtime::concat(&[&client.baseurl, "/a/", &p])` (one allocation of the exact size, no
-//! formatting machinery).
+//! formatting machinery), and a `header_map` of unconditional headers (progenitor's
+//! `api-version`) becomes `.header(name, value)` calls on the request builder (no map to
+//! allocate and merge).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -66,6 +68,7 @@ fn wrap_builders(items: &mut [Item], by_builder: &BTreeMap<String, &Operation>) 
         original.vis = syn::Visibility::Inherited;
         original.attrs.retain(|attr| !attr.path().is_ident("doc"));
         RuntimeCalls.visit_block_mut(&mut original.block);
+        inline_static_headers(&mut original.block);
         let constant = operation_const(operation);
         let doc = format!(
             "Sends `{} {}`, retrying as the client's options say.",
@@ -73,18 +76,18 @@ fn wrap_builders(items: &mut [Item], by_builder: &BTreeMap<String, &Operation>) 
         );
         let body = if cloneable.contains(&name) {
             quote! {
-                let client = self.client;
-                crate::runtime::send(client, &super::operations::#constant, move || self.clone().send_once()).await
+                crate::runtime::send(self.client, &super::operations::#constant, move || self.clone().send_once())
             }
         } else {
             quote! {
-                let client = self.client;
-                crate::runtime::send_unretried(client, &super::operations::#constant, self.send_once()).await
+                crate::runtime::send_unretried(self.client, &super::operations::#constant, self.send_once())
             }
         };
+        // Not an `async fn`: it returns the runtime's future itself rather than one more state
+        // machine around it (callers write `.send().await` all the same).
         let wrapper: ImplItem = syn::parse_quote! {
             #[doc = #doc]
-            pub async fn send(self) -> Result<ResponseValue<#success>, crate::Error> {
+            pub fn send(self) -> impl ::std::future::Future<Output = Result<ResponseValue<#success>, crate::Error>> {
                 #body
             }
         };
@@ -113,6 +116,100 @@ impl VisitMut for RuntimeCalls {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(n); header_map.append(k, v); ...` followed by
+/// `.headers(header_map)` → `.header(k, v)...`, when every other use of `header_map` is such an
+/// unconditional `append` (headers from optional parameters are appended under an `if`: such a
+/// map is left as it is). The request builder starts with no headers of those names, so
+/// appending to it is what merging the map did.
+fn inline_static_headers(block: &mut syn::Block) {
+    const MAP: &str = "header_map";
+    let mut declared = None;
+    let mut appends = Vec::new();
+    for (index, stmt) in block.stmts.iter().enumerate() {
+        match stmt {
+            syn::Stmt::Local(local) if pattern_names(&local.pat, MAP) => declared = Some(index),
+            syn::Stmt::Expr(Expr::MethodCall(call), Some(_))
+                if call.method == "append" && is_ident(&call.receiver, MAP) =>
+            {
+                appends.push((index, call.args.clone()))
+            }
+            _ => {}
+        }
+    }
+    let Some(declared) = declared else { return };
+    let removed: BTreeSet<usize> = std::iter::once(declared)
+        .chain(appends.iter().map(|(index, _)| *index))
+        .collect();
+    // Any other mention of the map (a conditional append, ...) keeps it.
+    let mut mentions = CountMentions(MAP, 0);
+    for (index, stmt) in block.stmts.iter().enumerate() {
+        if !removed.contains(&index) {
+            syn::visit::Visit::visit_stmt(&mut mentions, stmt);
+        }
+    }
+    if mentions.1 != 1 {
+        return;
+    }
+    let mut replace = ReplaceHeadersCall {
+        headers: appends.into_iter().map(|(_, args)| args).collect(),
+        done: false,
+    };
+    let mut stmts: Vec<syn::Stmt> = block
+        .stmts
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !removed.contains(index))
+        .map(|(_, stmt)| stmt.clone())
+        .collect();
+    for stmt in &mut stmts {
+        replace.visit_stmt_mut(stmt);
+    }
+    if replace.done {
+        block.stmts = stmts;
+    }
+}
+
+fn pattern_names(pat: &syn::Pat, name: &str) -> bool {
+    matches!(pat, syn::Pat::Ident(ident) if ident.ident == name)
+}
+
+fn is_ident(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Path(path) if path.path.is_ident(name))
+}
+
+struct CountMentions(&'static str, usize);
+
+impl<'ast> syn::visit::Visit<'ast> for CountMentions {
+    fn visit_ident(&mut self, ident: &'ast syn::Ident) {
+        if ident == self.0 {
+            self.1 += 1;
+        }
+    }
+}
+
+struct ReplaceHeadersCall {
+    headers: Vec<Punctuated<Expr, Token![,]>>,
+    done: bool,
+}
+
+impl VisitMut for ReplaceHeadersCall {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        visit_mut::visit_expr_mut(self, expr);
+        if let Expr::MethodCall(call) = expr
+            && call.method == "headers"
+            && call.args.len() == 1
+            && is_ident(&call.args[0], "header_map")
+        {
+            let mut chain = (*call.receiver).clone();
+            for args in &self.headers {
+                chain = syn::parse_quote!(#chain.header(#args));
+            }
+            *expr = chain;
+            self.done = true;
         }
     }
 }
@@ -244,6 +341,42 @@ mod tests {
                 quote!(#expected).to_string().replace(' ', "")
             );
         }
+    }
+
+    fn inlined(block: &str) -> String {
+        let mut block: syn::Block = syn::parse_str(block).unwrap();
+        inline_static_headers(&mut block);
+        quote!(#block).to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn unconditional_headers_go_straight_onto_the_request() {
+        let block = r#"{
+            let url = u;
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static(V));
+            header_map.append(HeaderName::from_static("x-b"), HeaderValue::from_static("b"));
+            let request = client.client.get(url).header(ACCEPT, A).headers(header_map).build()?;
+        }"#;
+        assert_eq!(
+            inlined(block),
+            r#"{leturl=u;letrequest=client.client.get(url).header(ACCEPT,A).header(HeaderName::from_static("api-version"),HeaderValue::from_static(V)).header(HeaderName::from_static("x-b"),HeaderValue::from_static("b")).build()?;}"#
+        );
+    }
+
+    #[test]
+    fn header_maps_with_conditional_headers_are_kept() {
+        let block = r#"{
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static(V));
+            if let Some(v) = x { header_map.append("x-opt", v.to_string().try_into()?); }
+            let request = client.client.get(url).headers(header_map).build()?;
+        }"#;
+        let expected: syn::Block = syn::parse_str(block).unwrap();
+        assert_eq!(
+            inlined(block),
+            quote!(#expected).to_string().replace(' ', "")
+        );
     }
 
     #[test]
