@@ -1,25 +1,20 @@
 //! Request throughput: our client's `get_indexing_status().send()` against the same GET sent
-//! with a plain `reqwest::Client` (same headers, same per-request timeout, body decoded into
-//! the same type), both against one local keep-alive HTTP/1.1 server returning a fixed JSON
-//! body. Goal: ours ≥ 0.97× the baseline's requests per second.
+//! with a plain `reqwest::Client` (same headers, set one by one, same per-request timeout,
+//! body decoded into the same type), both against one local keep-alive HTTP/1.1 server
+//! returning a fixed JSON body. Goal: ours ≥ 0.97× the baseline's requests per second, with
+//! 1 and with 8 requests in flight.
 //!
 //! The baseline sends exactly the headers our client sent: the server keeps the head of the
 //! first request (ours) and the baseline copies its header lines.
 //!
-//! `cargo bench --bench throughput` (`BENCH_ROUNDS=n` for more rounds; see scripts/bench.sh).
+//! `cargo bench --bench throughput` (`BENCH_ROUNDS=n` for more rounds,
+//! `THROUGHPUT_CONCURRENCY=n` for one level only; see scripts/bench.sh).
 //!
 //! On a busy machine the wall-clock ratio moves by several percent from run to run (the
-//! server, the client and everything else share the cores). Instruction counts barely do: run
-//! one side at a time under callgrind and compare the totals. `THROUGHPUT_CONCURRENCY=1` keeps
-//! to one request in flight (the interleaving of 8 varies from run to run); each run then
-//! makes `BENCH_ROUNDS` × 5 000 requests, plus setup (which includes one request of ours on
-//! both sides), so the difference between the totals of `BENCH_ROUNDS=2` and `=1`, divided by
-//! 5 000, is the cost of one request (the server's share included, the same on both sides):
-//!
-//! ```text
-//! THROUGHPUT_ONLY=ours     THROUGHPUT_CONCURRENCY=1 BENCH_ROUNDS=1 valgrind --tool=callgrind target/release/deps/throughput-<hash> --bench
-//! THROUGHPUT_ONLY=baseline THROUGHPUT_CONCURRENCY=1 BENCH_ROUNDS=1 valgrind --tool=callgrind target/release/deps/throughput-<hash> --bench
-//! ```
+//! server, the client and everything else share the cores). Instruction counts barely do:
+//! `scripts/bench-instructions.sh` runs each side alone under callgrind
+//! (`THROUGHPUT_ONLY=ours|baseline`, one request in flight, `BENCH_ROUNDS=1` and `=2`) and
+//! prints the instructions of one request on each side.
 
 mod common;
 
@@ -166,13 +161,11 @@ async fn raw_request(
     url: &str,
     headers: &HeaderMap,
 ) -> Result<hyperspell::types::IndexingStatus, String> {
-    let response = raw
-        .get(url)
-        .headers(headers.clone())
-        .timeout(TIMEOUT)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut request = raw.get(url).timeout(TIMEOUT);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.map_err(|e| e.to_string())?;
     if !response.status().is_success() {
         return Err(format!("status {}", response.status()));
     }
