@@ -588,8 +588,8 @@ pub(crate) fn credential_use_of(operation: &'static Operation) -> CredentialUse 
 }
 
 // Plain functions returning futures rather than `async fn`s: the work is done when the
-// generated code calls them, so their futures (held inside every request's future) stay
-// small; an `async fn exec` would keep the whole `reqwest::Request` in its state.
+// generated code calls them, and `exec` hands back reqwest's own future rather than one more
+// state machine around it (these run on every request).
 impl ClientHooks<ClientState> for Client {
     fn pre<E>(
         &self,

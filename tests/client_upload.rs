@@ -59,7 +59,16 @@ async fn uploads_a_file_from_a_path_with_typed_metadata() {
     assert_eq!(response.resource_id, "doc-1");
     assert_eq!(response.status.to_string(), "pending");
 
-    let request = &server.received_requests().await.unwrap()[0];
+    // Like every generated operation, it says which API version it was generated from.
+    let _ = client(&server).get_indexing_status().send().await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].headers.get("api-version"),
+        requests[1].headers.get("api-version")
+    );
+    assert!(requests[0].headers.get("api-version").is_some());
+
+    let request = &requests[0];
     let body = String::from_utf8_lossy(&request.body);
     let metadata = form_field(&body, "metadata").expect("metadata field");
     let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();

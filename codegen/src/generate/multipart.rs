@@ -341,6 +341,11 @@ fn operation_code(
                         reqwest::header::ACCEPT,
                         reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    // What progenitor sends with every operation it generates.
+                    .header(
+                        reqwest::header::HeaderName::from_static("api-version"),
+                        reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    )
                     #(#query)*;
                 #(#headers)*
                 let mut request = request.multipart(form).build()?;
