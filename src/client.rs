@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, Entry, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::Client;
 use crate::config::{self, ConfigError, Region};
@@ -84,15 +84,19 @@ struct Shared {
     /// Whether `default_headers` name `Authorization` or `X-As-User`: the only way a request
     /// can carry them before [`ClientState::apply`] (generated requests never set them).
     defaults_name_credentials: bool,
+    /// Whether `default_headers` name `User-Agent` (which then replaces ours).
+    defaults_name_user_agent: bool,
 }
 
 impl Shared {
     fn new(default_headers: HeaderMap) -> Shared {
         let defaults_name_credentials =
             default_headers.contains_key(AUTHORIZATION) || default_headers.contains_key(&X_AS_USER);
+        let defaults_name_user_agent = default_headers.contains_key(USER_AGENT);
         Shared {
             default_headers,
             defaults_name_credentials,
+            defaults_name_user_agent,
         }
     }
 }
@@ -171,21 +175,24 @@ impl ClientState {
                 headers.append(name.clone(), value.clone());
             }
         }
-        if let Entry::Vacant(entry) = headers.entry(USER_AGENT) {
-            entry.insert(HeaderValue::from_static(USER_AGENT_VALUE));
+        // The generated request carries none of the headers set below, so each is appended
+        // unless a default header put it there (appending is also what the generated code
+        // does: one code path for every header of a request).
+        if !self.shared.defaults_name_user_agent {
+            headers.append(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
         }
-        // Credentials come from the state only, never from default headers (`insert`
-        // replaces every value a default header put there).
-        let strip = self.shared.defaults_name_credentials;
-        match self.headers.bearer.as_ref().filter(|_| usage.bearer) {
-            Some(value) => drop(headers.insert(AUTHORIZATION, value.clone())),
-            None if strip => drop(headers.remove(AUTHORIZATION)),
-            None => {}
-        }
-        match self.headers.as_user.as_ref().filter(|_| usage.as_user) {
-            Some(value) => drop(headers.insert(X_AS_USER, value.clone())),
-            None if strip => drop(headers.remove(&X_AS_USER)),
-            None => {}
+        // Credentials come from the state only, never from default headers.
+        let replace = self.shared.defaults_name_credentials;
+        let bearer = self.headers.bearer.as_ref().filter(|_| usage.bearer);
+        let as_user = self.headers.as_user.as_ref().filter(|_| usage.as_user);
+        for (name, value) in [(&AUTHORIZATION, bearer), (&X_AS_USER, as_user)] {
+            match value {
+                Some(value) if !replace => drop(headers.append(name, value.clone())),
+                // `insert` replaces every value a default header put there.
+                Some(value) => drop(headers.insert(name, value.clone())),
+                None if replace => drop(headers.remove(name)),
+                None => {}
+            }
         }
         *request.timeout_mut() = self.timeout;
     }
@@ -607,6 +614,14 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         ClientInfo::client(self).execute(request)
+    }
+
+    fn post<E>(
+        &self,
+        _result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> impl Future<Output = Result<(), progenitor_client::Error<E>>> {
+        std::future::ready(Ok(()))
     }
 }
 

@@ -232,24 +232,28 @@ where
     let expected = response.content_length().unwrap_or(0).min(64 << 20) as usize;
     let body = response.bytes_stream();
     async move {
-        let failed = |headers| {
-            let _ = FAILED_RESPONSE.try_with(|slot| slot.set(Some((status, headers))));
-        };
         let body = match read_body(body, expected).await {
             Ok(body) => body,
             Err(e) => {
-                failed(headers);
+                leave_failed_response(status, headers);
                 return Err(progenitor_client::Error::ResponseBodyError(e));
             }
         };
         match serde_json::from_slice(&body) {
             Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
             Err(e) => {
-                failed(headers);
+                leave_failed_response(status, headers);
                 Err(progenitor_client::Error::InvalidResponsePayload(body, e))
             }
         }
     }
+}
+
+/// Out of line: kept out of the code every successful request runs through.
+#[cold]
+#[inline(never)]
+fn leave_failed_response(status: StatusCode, headers: HeaderMap) {
+    let _ = FAILED_RESPONSE.try_with(|slot| slot.set(Some((status, headers))));
 }
 
 /// The whole body: a body of one chunk as it came, more chunks copied into one buffer.

@@ -25,8 +25,11 @@ async fn headers(server: &MockServer, n: usize) -> wiremock::http::HeaderMap {
     server.received_requests().await.unwrap()[n].headers.clone()
 }
 
+/// The one value of header `name` (a header sent twice fails the test).
 fn header<'a>(headers: &'a wiremock::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).map(|v| v.to_str().unwrap())
+    let values: Vec<_> = headers.get_all(name).iter().collect();
+    assert!(values.len() <= 1, "{name} sent {} times", values.len());
+    values.first().map(|v| v.to_str().unwrap())
 }
 
 #[tokio::test]
