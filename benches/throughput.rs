@@ -55,7 +55,9 @@ fn main() {
     let raw = reqwest::Client::builder().build().expect("reqwest client");
     let url = format!("{}/memories/status", server.url());
 
-    let rounds = rounds(21);
+    // Each run is short (5 000 requests, under half a second): many runs keep the median
+    // steady on a shared machine.
+    let rounds = rounds(41);
     println!(
         "request throughput: GET /memories/status, {REQUESTS} requests per run, median of {rounds} \
          runs (alternating, after 2 warm-up runs), keep-alive, local server, current-thread runtime"
