@@ -6,7 +6,7 @@
 //! Every request pays for what happens here, so the hot path is kept lean (the throughput
 //! bench compares it with plain reqwest; `scripts/bench-instructions.sh` counts instructions):
 //!
-//! * the futures stay small: the attempt's request future is boxed (968 bytes for
+//! * the futures stay small: the attempt's request future is boxed (872 bytes for
 //!   `get_indexing_status`, within what glibc's `malloc` serves from its per-thread cache,
 //!   thanks to [`decode`]), the error path is boxed, nothing large is held across an await;
 //! * the response's headers are moved, never copied, into the [`ResponseValue`] or the
