@@ -89,6 +89,18 @@ struct Shared {
 }
 
 impl Shared {
+    /// Out of line: most clients have no default headers, and every request goes through
+    /// [`ClientState::apply`].
+    #[inline(never)]
+    fn apply_default_headers(&self, headers: &mut HeaderMap) {
+        for name in self.default_headers.keys() {
+            headers.remove(name);
+            for value in self.default_headers.get_all(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+    }
+
     fn new(default_headers: HeaderMap) -> Shared {
         let defaults_name_credentials =
             default_headers.contains_key(AUTHORIZATION) || default_headers.contains_key(&X_AS_USER);
@@ -169,11 +181,8 @@ impl ClientState {
     /// Puts credentials, default headers, `User-Agent` and the timeout on one request.
     pub(crate) fn apply(&self, request: &mut reqwest::Request, usage: CredentialUse) {
         let headers = request.headers_mut();
-        for name in self.shared.default_headers.keys() {
-            headers.remove(name);
-            for value in self.shared.default_headers.get_all(name) {
-                headers.append(name.clone(), value.clone());
-            }
+        if !self.shared.default_headers.is_empty() {
+            self.shared.apply_default_headers(headers);
         }
         // The generated request carries none of the headers set below, so each is appended
         // unless a default header put it there (appending is also what the generated code
@@ -182,19 +191,34 @@ impl ClientState {
             headers.append(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
         }
         // Credentials come from the state only, never from default headers.
-        let replace = self.shared.defaults_name_credentials;
         let bearer = self.headers.bearer.as_ref().filter(|_| usage.bearer);
         let as_user = self.headers.as_user.as_ref().filter(|_| usage.as_user);
-        for (name, value) in [(&AUTHORIZATION, bearer), (&X_AS_USER, as_user)] {
-            match value {
-                Some(value) if !replace => drop(headers.append(name, value.clone())),
-                // `insert` replaces every value a default header put there.
-                Some(value) => drop(headers.insert(name, value.clone())),
-                None if replace => drop(headers.remove(name)),
-                None => {}
+        if self.shared.defaults_name_credentials {
+            replace_credentials(headers, bearer, as_user);
+        } else {
+            for (name, value) in [(AUTHORIZATION, bearer), (X_AS_USER, as_user)] {
+                if let Some(value) = value {
+                    headers.append(name, value.clone());
+                }
             }
         }
         *request.timeout_mut() = self.timeout;
+    }
+}
+
+/// Sets (or removes) the credential headers that default headers also named, replacing their
+/// values. Out of line: rare, and [`ClientState::apply`] runs for every request.
+#[inline(never)]
+fn replace_credentials(
+    headers: &mut HeaderMap,
+    bearer: Option<&HeaderValue>,
+    as_user: Option<&HeaderValue>,
+) {
+    for (name, value) in [(AUTHORIZATION, bearer), (X_AS_USER, as_user)] {
+        match value {
+            Some(value) => drop(headers.insert(name, value.clone())),
+            None => drop(headers.remove(name)),
+        }
     }
 }
 
