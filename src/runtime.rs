@@ -163,7 +163,7 @@ where
         };
         let failed = match in_span.await {
             Ok(value) => {
-                record_outcome(&span, started, Some(value.status()), None);
+                record_success(&span, started, value.status());
                 return Ok(value);
             }
             Err(error) => Box::pin(map_error(
@@ -175,7 +175,7 @@ where
             )),
         };
         let mut error = failed.instrument(span.clone()).await;
-        record_outcome(&span, started, error.status(), Some(&error));
+        record_failure(&span, started, &error);
         drop(span);
         // A retry that cannot even be built (a one-shot upload reader already consumed) would
         // hide why it was retried.
@@ -280,13 +280,31 @@ async fn read_body(
 
 /// Records status and duration on the attempt's span and logs the outcome (an event with the
 /// span as its parent, carrying status and duration itself for `log` users, who see no span).
-fn record_outcome(
-    span: &tracing::Span,
-    started: std::time::Instant,
-    status: Option<StatusCode>,
-    error: Option<&Error>,
-) {
-    let status = status.map(|status| status.as_u16());
+fn record_success(span: &tracing::Span, started: std::time::Instant, status: StatusCode) {
+    let status = status.as_u16();
+    let duration_ms = record_on_span(span, started, Some(status));
+    tracing::debug!(parent: span, status, duration_ms, "hyperspell request succeeded");
+}
+
+/// [`record_success`] for a failed attempt (out of line: every successful request runs
+/// through the code around its call).
+#[cold]
+#[inline(never)]
+fn record_failure(span: &tracing::Span, started: std::time::Instant, error: &Error) {
+    let status = error.status().map(|status| status.as_u16());
+    let duration_ms = record_on_span(span, started, status);
+    tracing::debug!(
+        parent: span,
+        status,
+        duration_ms,
+        kind = ?error.kind(),
+        error = %error,
+        "hyperspell request failed"
+    );
+}
+
+/// Puts status and duration on the span (if anyone listens); returns the duration.
+fn record_on_span(span: &tracing::Span, started: std::time::Instant, status: Option<u16>) -> u64 {
     let duration_ms = started.elapsed().as_millis() as u64;
     if !span.is_disabled() {
         if let Some(status) = status {
@@ -294,17 +312,7 @@ fn record_outcome(
         }
         span.record("duration_ms", duration_ms);
     }
-    match error {
-        None => tracing::debug!(parent: span, status, duration_ms, "hyperspell request succeeded"),
-        Some(error) => tracing::debug!(
-            parent: span,
-            status,
-            duration_ms,
-            kind = ?error.kind(),
-            error = %error,
-            "hyperspell request failed"
-        ),
-    }
+    duration_ms
 }
 
 /// Maps a progenitor error to an [`Error`], reading at most [`MAX_BODY_EXCERPT`] bytes of an
