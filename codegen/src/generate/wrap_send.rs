@@ -122,9 +122,10 @@ impl VisitMut for RuntimeCalls {
 
 /// `let mut header_map = HeaderMap::with_capacity(n); header_map.append(k, v); ...` followed by
 /// `.headers(header_map)` → `.header(k, v)...`, when every other use of `header_map` is such an
-/// unconditional `append` (headers from optional parameters are appended under an `if`: such a
-/// map is left as it is). The request builder starts with no headers of those names, so
-/// appending to it is what merging the map did.
+/// unconditional `append` of a `from_static` name and value (progenitor's `api-version`;
+/// headers from parameters are converted at run time or appended under an `if`: such a map is
+/// left as it is). The request builder starts with no headers of those names, so appending to
+/// it is what merging the map did.
 fn inline_static_headers(block: &mut syn::Block) {
     const MAP: &str = "header_map";
     let mut declared = None;
@@ -133,7 +134,9 @@ fn inline_static_headers(block: &mut syn::Block) {
         match stmt {
             syn::Stmt::Local(local) if pattern_names(&local.pat, MAP) => declared = Some(index),
             syn::Stmt::Expr(Expr::MethodCall(call), Some(_))
-                if call.method == "append" && is_ident(&call.receiver, MAP) =>
+                if call.method == "append"
+                    && is_ident(&call.receiver, MAP)
+                    && call.args.iter().all(is_from_static) =>
             {
                 appends.push((index, call.args.clone()))
             }
@@ -171,6 +174,13 @@ fn inline_static_headers(block: &mut syn::Block) {
     if replace.done {
         block.stmts = stmts;
     }
+}
+
+/// `HeaderName::from_static(..)`, `HeaderValue::from_static(..)` and the like.
+fn is_from_static(expr: &Expr) -> bool {
+    matches!(expr, Expr::Call(call)
+        if matches!(&*call.func, Expr::Path(f)
+            if f.path.segments.last().is_some_and(|s| s.ident == "from_static")))
 }
 
 fn pattern_names(pat: &syn::Pat, name: &str) -> bool {
@@ -370,6 +380,18 @@ mod tests {
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static(V));
             if let Some(v) = x { header_map.append("x-opt", v.to_string().try_into()?); }
+            let request = client.client.get(url).headers(header_map).build()?;
+        }"#;
+        let expected: syn::Block = syn::parse_str(block).unwrap();
+        assert_eq!(
+            inlined(block),
+            quote!(#expected).to_string().replace(' ', "")
+        );
+
+        // A required header parameter: converted at run time.
+        let block = r#"{
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append("x-req", x.to_string().try_into()?);
             let request = client.client.get(url).headers(header_map).build()?;
         }"#;
         let expected: syn::Block = syn::parse_str(block).unwrap();
