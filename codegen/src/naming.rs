@@ -90,16 +90,7 @@ pub fn rust_name(method: &str, path: &str, operation_id: Option<&str>) -> String
 /// `add_memories_add_post` for `POST /memories/add` → `add`... only when the id is exactly
 /// FastAPI's `<function><path as \W→_>_<method>`.
 fn strip_fastapi_suffix<'a>(id: &'a str, method: &str, path: &str) -> Option<&'a str> {
-    let path_part: String = path
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let path_part = replace_non_word(path, '_');
     let suffix = format!("{path_part}_{method}");
     let function = id.strip_suffix(&suffix)?;
     (!function.is_empty() && function.chars().any(|c| c.is_alphanumeric())).then_some(function)
@@ -121,23 +112,25 @@ fn path_words(path: &str) -> String {
 /// `sanitize(name, Pascal)`): used to find generated types and to foresee name clashes.
 pub fn typify_type_name(name: &str) -> String {
     use heck::ToPascalCase;
-    let cleaned: String = name
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let out = cleaned.to_pascal_case();
+    let out = replace_non_word(&name.replace('\'', ""), '-').to_pascal_case();
     match out.chars().next() {
         None => "X".to_owned(),
         Some(c) if c.is_alphabetic() || c == '_' => out,
         Some(_) => format!("X{out}"),
     }
+}
+
+/// `text` with every character other than a letter, digit or `_` replaced by `with`.
+fn replace_non_word(text: &str, with: char) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                with
+            }
+        })
+        .collect()
 }
 
 /// Makes `name` a valid, non-keyword Rust identifier in snake case.

@@ -27,9 +27,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::titles::{is_named_type, type_name};
+use super::titles::is_named_type;
 use super::{Ctx, is_extension, join};
 use crate::naming::METHODS;
+use crate::naming::typify_type_name;
 
 type Object = Map<String, Value>;
 
@@ -63,7 +64,7 @@ pub(super) fn compat(ctx: &mut Ctx, doc: &mut Value) {
         names: snapshot
             .pointer("/components/schemas")
             .and_then(Value::as_object)
-            .map(|m| m.keys().map(|k| type_name(k)).collect())
+            .map(|m| m.keys().map(|k| typify_type_name(k)).collect())
             .unwrap_or_default(),
         schemas: Vec::new(),
     };
@@ -821,7 +822,7 @@ fn separate_error_type(
     if success == error || !inline_named(&success) || !inline_named(&error) {
         return;
     }
-    let stem = format!("{}ErrorResponse", type_name(&base));
+    let stem = format!("{}ErrorResponse", typify_type_name(&base));
     let mut name = stem.clone();
     let mut n = 2;
     while hoisted.names.contains(&name) {

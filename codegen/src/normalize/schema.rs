@@ -774,7 +774,7 @@ fn enum_variant_names(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
     if unique(
         strings
             .iter()
-            .map(|v| super::titles::type_name(v))
+            .map(|v| crate::naming::typify_type_name(v))
             .collect(),
     ) || unique(
         strings
@@ -790,7 +790,7 @@ fn enum_variant_names(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
                         }
                     })
                     .collect();
-                super::titles::type_name(&replaced)
+                crate::naming::typify_type_name(&replaced)
             })
             .collect(),
     ) {

@@ -22,12 +22,13 @@ use serde_json::{Map, Value};
 
 use super::Ctx;
 use super::visit::{Place, for_each_schema};
+use crate::naming::typify_type_name;
 
 pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
     let components: Vec<String> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|m| m.keys().map(|k| type_name(k)).collect())
+        .map(|m| m.keys().map(|k| typify_type_name(k)).collect())
         .unwrap_or_default();
 
     // Type name → the distinct schemas titled so, and where.
@@ -79,7 +80,7 @@ pub(super) fn titles(ctx: &mut Ctx, doc: &mut Value) {
 
 /// The type name the title of this schema gives typify, if it gives one.
 fn titled_name(object: &Map<String, Value>, place: Place) -> Option<String> {
-    let name = type_name(object.get("title")?.as_str()?);
+    let name = typify_type_name(object.get("title")?.as_str()?);
     if !is_named_type(object) {
         return None;
     }
@@ -104,7 +105,7 @@ fn titled_item_name(object: &Map<String, Value>) -> Option<(String, Value)> {
         return None;
     }
     Some((
-        format!("{}Item", type_name(title)),
+        format!("{}Item", typify_type_name(title)),
         Value::Object(items.clone()),
     ))
 }
@@ -135,11 +136,6 @@ fn untitle(object: &mut Map<String, Value>) {
     {
         object.insert("description".into(), title);
     }
-}
-
-/// The name typify gives a type titled `title`.
-pub(super) fn type_name(title: &str) -> String {
-    crate::naming::typify_type_name(title)
 }
 
 #[cfg(test)]
