@@ -316,10 +316,15 @@ fn first_generic(ty: &Type) -> Option<Type> {
 mod tests {
     use super::*;
 
+    /// Tokens as compact text, for comparing code.
+    fn compact(tokens: impl quote::ToTokens) -> String {
+        tokens.to_token_stream().to_string().replace(' ', "")
+    }
+
     fn rewritten(expr: &str) -> String {
         let mut expr: Expr = syn::parse_str(expr).unwrap();
         RuntimeCalls.visit_expr_mut(&mut expr);
-        quote!(#expr).to_string().replace(' ', "")
+        compact(expr)
     }
 
     #[test]
@@ -345,10 +350,9 @@ mod tests {
             r#"format!("{}/a/{}", client.baseurl)"#,
             r#"format!(template, client.baseurl)"#,
         ] {
-            let expected = syn::parse_str::<Expr>(kept).unwrap();
             assert_eq!(
                 rewritten(kept),
-                quote!(#expected).to_string().replace(' ', "")
+                compact(syn::parse_str::<Expr>(kept).unwrap())
             );
         }
     }
@@ -356,7 +360,7 @@ mod tests {
     fn inlined(block: &str) -> String {
         let mut block: syn::Block = syn::parse_str(block).unwrap();
         inline_static_headers(&mut block);
-        quote!(#block).to_string().replace(' ', "")
+        compact(block)
     }
 
     #[test]
@@ -376,29 +380,23 @@ mod tests {
 
     #[test]
     fn header_maps_with_conditional_headers_are_kept() {
-        let block = r#"{
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static(V));
-            if let Some(v) = x { header_map.append("x-opt", v.to_string().try_into()?); }
-            let request = client.client.get(url).headers(header_map).build()?;
-        }"#;
-        let expected: syn::Block = syn::parse_str(block).unwrap();
-        assert_eq!(
-            inlined(block),
-            quote!(#expected).to_string().replace(' ', "")
-        );
-
-        // A required header parameter: converted at run time.
-        let block = r#"{
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append("x-req", x.to_string().try_into()?);
-            let request = client.client.get(url).headers(header_map).build()?;
-        }"#;
-        let expected: syn::Block = syn::parse_str(block).unwrap();
-        assert_eq!(
-            inlined(block),
-            quote!(#expected).to_string().replace(' ', "")
-        );
+        for kept in [
+            r#"{
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static(V));
+                if let Some(v) = x { header_map.append("x-opt", v.to_string().try_into()?); }
+                let request = client.client.get(url).headers(header_map).build()?;
+            }"#,
+            // A required header parameter: converted at run time.
+            r#"{
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append("x-req", x.to_string().try_into()?);
+                let request = client.client.get(url).headers(header_map).build()?;
+            }"#,
+        ] {
+            let expected: syn::Block = syn::parse_str(kept).unwrap();
+            assert_eq!(inlined(kept), compact(expected));
+        }
     }
 
     #[test]
