@@ -595,7 +595,7 @@ pub(crate) fn credential_use(operation_name: &str) -> CredentialUse {
 /// [`Operation::credential_use`] with the spec's security schemes, memoized by the
 /// operation's address (the generated operations are statics): worked out once per operation
 /// rather than per request.
-pub(crate) fn credential_use_of(operation: &'static Operation) -> CredentialUse {
+fn credential_use_of(operation: &'static Operation) -> CredentialUse {
     // One slot per address hash, holding the address with the answer in its low bits (an
     // `Operation` is aligned to more than 4 bytes). Another operation in the same slot only
     // means working it out again.
@@ -859,6 +859,24 @@ mod tests {
             format!("{c:#?}"),
         ] {
             assert!(!text.contains("secret"), "{text}");
+        }
+    }
+
+    #[test]
+    fn memoized_credential_use_matches_the_operations() {
+        for _ in 0..2 {
+            for op in crate::operations::ALL {
+                assert_eq!(
+                    credential_use_of(op),
+                    op.credential_use(crate::operations::SECURITY_SCHEMES),
+                    "{}",
+                    op.name
+                );
+                assert_eq!(
+                    credential_use(op.name),
+                    op.credential_use(crate::operations::SECURITY_SCHEMES)
+                );
+            }
         }
     }
 }

@@ -500,70 +500,6 @@ where
 mod tests {
     use super::*;
     use crate::operations;
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-
-    async fn answering(
-        verb: &str,
-        route: &str,
-        response: ResponseTemplate,
-    ) -> (MockServer, Client) {
-        let server = MockServer::start().await;
-        Mock::given(method(verb))
-            .and(path(route))
-            .respond_with(response)
-            .mount(&server)
-            .await;
-        let client = Client::builder()
-            .api_key("test-key")
-            .base_url(server.uri())
-            .max_retries(0)
-            .build()
-            .unwrap();
-        (server, client)
-    }
-
-    #[tokio::test]
-    async fn successful_responses_keep_every_header_in_order() {
-        let template = ResponseTemplate::new(200)
-            .append_header("x-multi", "one")
-            .append_header("x-multi", "two")
-            .insert_header("x-request-id", "ok-1")
-            .set_body_json(serde_json::json!({"providers": {}, "total": {}}));
-        let (_server, client) = answering("GET", "/memories/status", template).await;
-        let value = client.get_indexing_status().send().await.unwrap();
-        assert_eq!(value.status(), StatusCode::OK);
-        assert_eq!(value.headers()["x-request-id"], "ok-1");
-        let multi: Vec<_> = value.headers().get_all("x-multi").iter().collect();
-        assert_eq!(multi, ["one", "two"]);
-        assert_eq!(value.headers()["content-type"], "application/json");
-    }
-
-    #[tokio::test]
-    async fn documented_error_responses_keep_their_headers() {
-        let body = serde_json::json!({"detail": [{"loc": ["body"], "msg": "bad", "type": "x"}]});
-        let template = ResponseTemplate::new(422)
-            .insert_header("x-request-id", "req-422")
-            .set_body_json(body);
-        let (_server, client) = answering("POST", "/memories/add", template).await;
-        let request = crate::types::IngestRequest::builder().text("hello");
-        let error = client.add().body(request).send().await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::UnprocessableEntity);
-        assert_eq!(error.status(), Some(StatusCode::UNPROCESSABLE_ENTITY));
-        assert_eq!(error.headers()["x-request-id"], "req-422");
-        assert_eq!(error.validation_errors().len(), 1);
-
-        // A documented error status whose body is not the documented shape.
-        let template = ResponseTemplate::new(422)
-            .insert_header("x-request-id", "req-other")
-            .set_body_string("not json");
-        let (_server, client) = answering("POST", "/memories/add", template).await;
-        let request = crate::types::IngestRequest::builder().text("hello");
-        let error = client.add().body(request).send().await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::UnprocessableEntity);
-        assert_eq!(error.headers()["x-request-id"], "req-other");
-        assert_eq!(error.body(), Some("not json"));
-    }
 
     /// A response whose body arrives in these chunks (an `Err` chunk breaks the stream).
     fn streamed(chunks: Vec<Result<&'static str, &'static str>>) -> reqwest::Response {
@@ -672,23 +608,5 @@ mod tests {
         assert_eq!(error.attempts(), 1);
         assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert_eq!(started.elapsed(), Duration::ZERO);
-    }
-
-    #[test]
-    fn memoized_credential_use_matches_the_operations() {
-        for _ in 0..2 {
-            for op in operations::ALL {
-                assert_eq!(
-                    crate::client::credential_use_of(op),
-                    op.credential_use(operations::SECURITY_SCHEMES),
-                    "{}",
-                    op.name
-                );
-                assert_eq!(
-                    crate::client::credential_use(op.name),
-                    op.credential_use(operations::SECURITY_SCHEMES)
-                );
-            }
-        }
     }
 }

@@ -206,6 +206,46 @@ async fn successful_responses_keep_status_and_headers() {
     assert!(inner.providers.is_empty());
 }
 
+#[tokio::test]
+async fn successful_responses_keep_every_header_in_order() {
+    let template = ResponseTemplate::new(200)
+        .append_header("x-multi", "one")
+        .append_header("x-multi", "two")
+        .insert_header("x-request-id", "ok-1")
+        .set_body_json(json!({"providers": {}, "total": {}}));
+    let (_server, c) = answering("GET", "/memories/status", template).await;
+    let value = c.get_indexing_status().send().await.unwrap();
+    assert_eq!(value.status(), 200);
+    assert_eq!(value.headers()["x-request-id"], "ok-1");
+    let multi: Vec<_> = value.headers().get_all("x-multi").iter().collect();
+    assert_eq!(multi, ["one", "two"]);
+    assert_eq!(value.headers()["content-type"], "application/json");
+}
+
+#[tokio::test]
+async fn documented_error_responses_keep_their_headers() {
+    let body = json!({"detail": [{"loc": ["body"], "msg": "bad", "type": "x"}]});
+    let template = ResponseTemplate::new(422)
+        .insert_header("x-request-id", "req-422")
+        .set_body_json(body);
+    let (_server, c) = answering("POST", "/memories/add", template).await;
+    let error = c.add().body(add_body()).send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::UnprocessableEntity);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
+    assert_eq!(error.headers()["x-request-id"], "req-422");
+    assert_eq!(error.validation_errors().len(), 1);
+
+    // A documented error status whose body is not the documented shape.
+    let template = ResponseTemplate::new(422)
+        .insert_header("x-request-id", "req-other")
+        .set_body_string("not json");
+    let (_server, c) = answering("POST", "/memories/add", template).await;
+    let error = c.add().body(add_body()).send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::UnprocessableEntity);
+    assert_eq!(error.headers()["x-request-id"], "req-other");
+    assert_eq!(error.body(), Some("not json"));
+}
+
 #[test]
 fn futures_streams_and_errors_work_across_threads() {
     fn send<T: Send>(_: &T) {}
