@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh                 # all three
 #   scripts/bench.sh throughput      # one or more of: throughput upload_rss decode
-#   BENCH_ROUNDS=31 scripts/bench.sh # more measured runs (defaults: 41 / 3 / 11)
+#   BENCH_ROUNDS=61 scripts/bench.sh # more measured runs (defaults: 41 / 3 / 11)
 #
 # Ratios are against a baseline measured in the same run (plain reqwest, an idle process,
 # serde_json::Value), so they hold on a loaded machine better than absolute numbers do.
