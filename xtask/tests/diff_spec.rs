@@ -51,6 +51,20 @@ fn ids(report: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The JSON report of `old` → `new`, both written as files named after `name` in `dir`;
+/// `flags` go before the two files.
+fn json_of_texts(dir: &Path, name: &str, old: &str, new: &str, flags: &[&str]) -> Value {
+    let (a, b) = (
+        dir.join(format!("{name}-a.yaml")),
+        dir.join(format!("{name}-b.yaml")),
+    );
+    std::fs::write(&a, old).unwrap();
+    std::fs::write(&b, new).unwrap();
+    let mut args = flags.to_vec();
+    args.extend([a.to_str().unwrap(), b.to_str().unwrap()]);
+    json(&args)
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("diff-spec-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -286,10 +300,13 @@ components:
 "#
         )
     };
-    let (a, b) = (dir.join("a.yaml"), dir.join("b.yaml"));
-    std::fs::write(&a, spec("")).unwrap();
-    std::fs::write(&b, spec(", maxLength: 10")).unwrap();
-    let report = json(&["--no-rust", a.to_str().unwrap(), b.to_str().unwrap()]);
+    let report = json_of_texts(
+        &dir,
+        "tree",
+        &spec(""),
+        &spec(", maxLength: 10"),
+        &["--no-rust"],
+    );
     let changes = ids(&report);
     assert!(
         changes
@@ -326,17 +343,14 @@ fn nullability_in_every_spelling() {
         ),
     ];
     for (i, (before, after)) in cases.iter().enumerate() {
-        let (a, b) = (
-            dir.join(format!("a{i}.yaml")),
-            dir.join(format!("b{i}.yaml")),
+        let report = json_of_texts(
+            &dir,
+            &i.to_string(),
+            &spec(before),
+            &spec(after),
+            &["--no-rust"],
         );
-        std::fs::write(&a, spec(before)).unwrap();
-        std::fs::write(&b, spec(after)).unwrap();
-        let changes = ids(&json(&[
-            "--no-rust",
-            a.to_str().unwrap(),
-            b.to_str().unwrap(),
-        ]));
+        let changes = ids(&report);
         let found: Vec<&str> = changes.iter().map(|(id, _, _)| id.as_str()).collect();
         assert_eq!(
             found,
@@ -354,10 +368,7 @@ fn generation_failure_is_reported_and_the_api_diff_stands() {
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: list_a\n      responses:\n        '200': {{description: ok}}\n  /b:\n    get:\n      operationId: {second_id}\n      responses:\n        '200': {{description: ok}}\n"
         )
     };
-    let (a, b) = (dir.join("a.yaml"), dir.join("b.yaml"));
-    std::fs::write(&a, spec("list_b")).unwrap();
-    std::fs::write(&b, spec("list_a")).unwrap();
-    let report = json(&[a.to_str().unwrap(), b.to_str().unwrap()]);
+    let report = json_of_texts(&dir, "ids", &spec("list_b"), &spec("list_a"), &[]);
     assert_eq!(report["rust"]["status"], "error", "{report}");
     let error = report["rust"]["error"].as_str().unwrap();
     assert!(
