@@ -158,15 +158,27 @@ async fn retry_after_ms_wins_over_retry_after() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_http_date() {
     let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(6));
+    // The date has second resolution, and the wall clock goes on while the (paused) test
+    // clock waits: the delay is the date minus the wall-clock time the client read, which
+    // lies between the two readings around the call.
+    let date = httpdate::parse_http_date(&at).unwrap();
     let server = flaky(
         ResponseTemplate::new(503).insert_header("retry-after", at.as_str()),
         1,
     )
     .await;
     let started = Instant::now();
+    let before = SystemTime::now();
     client(&server).get_indexing_status().send().await.unwrap();
-    // the date has second resolution
-    assert_between(started.elapsed(), 4_900, 6_000);
+    let after = SystemTime::now();
+    let shortest = date.duration_since(after).unwrap_or_default();
+    let longest = date.duration_since(before).unwrap();
+    assert!(longest >= Duration::from_secs(4), "{longest:?}");
+    assert_between(
+        started.elapsed(),
+        shortest.as_millis() as u64,
+        longest.as_millis() as u64 + 1,
+    );
 }
 
 #[tokio::test(start_paused = true)]
