@@ -12,8 +12,9 @@
 //! - every other schema that becomes a named type (struct, enum, newtype, union) is named after
 //!   its place: its parent's name plus the property (`TraceMessageMessageType`), `Item` for
 //!   array items, `Value` for map values; an operation's parameter, body and response schemas
-//!   start from the operation (`<Operation><Param>`, `<Operation>Body`, `<Operation>Response`,
-//!   as progenitor names them), those of shared `components/{parameters,requestBodies,
+//!   start from the operation (`<Operation><Param>`, `<Operation>Body`, `<Operation>Response`
+//!   for its success responses, `<Operation>ErrorResponse` for the others: progenitor takes one
+//!   type of each per operation), those of shared `components/{parameters,requestBodies,
 //!   responses}` from their key;
 //! - a name already taken (by a component, or by another place that derives the same name)
 //!   gets the next free `2`, `3`, ... in document order, with a note.
@@ -156,15 +157,29 @@ impl Namer {
             .get_mut("responses")
             .and_then(Value::as_object_mut)
         {
+            // progenitor takes one success type and one error type per operation (and names
+            // both `<op>-response`): the success responses share `<op>-response`, the others
+            // `<op>-error-response`, each claimed once.
+            let mut claimed: [Option<String>; 2] = [None, None];
             for (code, response) in responses.iter_mut() {
-                // progenitor names every response type of an operation `<op>-response`: the
-                // success one keeps it, others are told apart by their status.
-                let base = if code.starts_with('2') {
-                    format!("{id}-response")
-                } else {
-                    format!("{id}-response-{code}")
+                let success = code.starts_with('2');
+                let at = join(&join(at, "responses"), code);
+                let slot = &mut claimed[usize::from(!success)];
+                let name = match slot {
+                    Some(name) => name.clone(),
+                    None if has_named_schema(response) => {
+                        let wanted = if success {
+                            format!("{id}-response")
+                        } else {
+                            format!("{id}-error-response")
+                        };
+                        let name = self.claim(&wanted, &at);
+                        *slot = Some(name.clone());
+                        name
+                    }
+                    None => continue,
                 };
-                self.content(response, &join(&join(at, "responses"), code), &base);
+                self.content_named(response, &at, &name);
             }
         }
     }
@@ -185,6 +200,24 @@ impl Namer {
             if let Some(schema) = value.get_mut("schema") {
                 let at = join(&join(&join(at, "content"), media_type), "schema");
                 self.inline(schema, &at, name);
+            }
+        }
+    }
+
+    /// The schemas of `object.content.*`, whose type is `name` (already claimed).
+    fn content_named(&mut self, object: &mut Value, at: &str, name: &str) {
+        let Some(content) = object.get_mut("content").and_then(Value::as_object_mut) else {
+            return;
+        };
+        for (media_type, value) in content.iter_mut() {
+            let at = join(&join(&join(at, "content"), media_type), "schema");
+            if let Some(object) = value.get_mut("schema").and_then(Value::as_object_mut)
+                && !object.contains_key("$ref")
+            {
+                if is_named_type(object) {
+                    object.insert("title".into(), Value::String(name.to_owned()));
+                }
+                self.children(object, &at, name);
             }
         }
     }
@@ -270,6 +303,21 @@ impl Namer {
         };
         self.children(object, at, &name);
     }
+}
+
+/// Whether a response has an inline schema that becomes a named type.
+fn has_named_schema(response: &Value) -> bool {
+    response
+        .get("content")
+        .and_then(Value::as_object)
+        .is_some_and(|content| {
+            content.values().any(|media| {
+                media
+                    .get("schema")
+                    .and_then(Value::as_object)
+                    .is_some_and(|s| !s.contains_key("$ref") && is_named_type(s))
+            })
+        })
 }
 
 /// progenitor's name for a parameter's type: `<operation>-<parameter name>`.
@@ -432,7 +480,7 @@ mod tests {
         );
         assert_eq!(
             title(&doc, &format!("{op}/responses/422/content/application~1json/schema")).as_deref(),
-            Some("SearchResponse422")
+            Some("SearchErrorResponse")
         );
     }
 
