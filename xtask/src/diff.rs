@@ -38,7 +38,8 @@ options:
 exit status: 0 below the --fail-on level, 1 at or above it, 2 for usage or input errors
 
 semver: major when the generated Rust API breaks for callers (something removed or changed, a
-new required field, setter or enum variant), minor for additions only, patch otherwise. The
+new required field or setter, a new variant of an exhaustive enum), minor for additions only
+(new values of #[non_exhaustive] enums included), patch otherwise. The
 crate is pre-1.0, so Cargo reads a major change as a bump of the minor number (0.1 -> 0.2).
 ";
 
