@@ -28,6 +28,30 @@
 //! println!("{}", token.token);
 //! # Ok(()) }
 //! ```
+//!
+//! # When the API moves
+//!
+//! A service built on this crate keeps running while the Hyperspell server gains values,
+//! fields and operations. The generated types are written for that:
+//!
+//! * **Open enums.** Every string enum of more than one value (`types::DocumentProviders`,
+//!   ...) is `#[non_exhaustive]` and has an `Unknown(String)` variant (`UnknownValue` where
+//!   the API has a value named `unknown`) for a value this client does not know yet: it
+//!   decodes, serializes back unchanged, and can be sent (`.source("pylon")` works with a
+//!   client built before `pylon` existed: enums convert from any `&str`/`String`).
+//!   `as_str()` and `Display` give the wire string. Match on the known variants with a
+//!   `_` arm. Single-value enums (discriminator tags) stay closed, and discriminated unions
+//!   keep unknown variants as `Unknown(serde_json::Value)`.
+//! * **Unknown fields are kept.** Every object type has an `extra_fields` map (flattened)
+//!   holding the fields the server sent that this client does not know; serializing the
+//!   value writes them back, so proxying or storing an object loses nothing. Builders take
+//!   `.extra_field(key, value)` for a field the spec does not describe yet.
+//! * **Only what you set goes on the wire.** A default in the spec is the server's: it is
+//!   documented on the field (`Server default: ...`), not sent. An optional field you do not
+//!   set is absent from the request, and `None` when a response omits it.
+//! * **One type per schema.** Inline types are named after their place (`QueryRequestEffort`:
+//!   property `effort` of `QueryRequest`), never after a title two schemas could share, so a
+//!   spec sync never merges two types or renames one because another schema was added.
 
 /// The generated client (`build.rs` → `hyperspell-codegen` → progenitor).
 #[allow(clippy::all, missing_docs, unused_imports, unused_mut, dead_code)]

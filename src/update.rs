@@ -109,6 +109,7 @@ impl From<MemoryUpdate> for types::UpdateRequest {
             collection: field(update.collection),
             date: field(update.date),
             metadata: field(update.metadata),
+            extra_fields: Default::default(),
         }
     }
 }

@@ -91,6 +91,7 @@ async fn the_generated_update_type_keeps_the_three_states_too() {
         text: None,
         date: None,
         metadata: None,
+        extra_fields: Default::default(),
     };
     client(&server)
         .update()

@@ -13,8 +13,10 @@ use crate::naming::{self, Operation};
 use crate::normalize;
 
 mod contract;
+mod extra_fields;
 mod mock_fixes;
 mod multipart;
+mod open_enums;
 mod operations;
 mod pagination;
 mod redact;
@@ -76,10 +78,11 @@ pub struct Generated {
 /// Runs the whole pipeline on a loaded spec.
 pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic> {
     let mut timings = Timings::default();
-    let (mut doc, notes) = normalize::normalize(spec)?;
+    let (mut doc, mut notes) = normalize::normalize(spec)?;
     timings.lap("normalize");
     let operations = naming::name_operations(spec, &doc)?;
     set_operation_ids(&mut doc, &operations);
+    notes.extend(normalize::type_names(&mut doc));
 
     let multipart_ops = multipart::take_multipart_operations(spec, &mut doc, &operations)?;
     let api = to_openapiv3(spec, &doc)?;
@@ -119,9 +122,21 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
     timings.lap("syn parse");
     merge_modules(&mut file);
     unions::tag_unions(&mut file);
+    open_enums::open(spec, &mut file)?;
     redact::redact_secrets(&mut file);
+    extra_fields::keep(spec, &mut file)?;
     if options.flavor == Flavor::Hyperspell {
-        wrap_send::wrap(&mut file, &operations);
+        wrap_send::wrap(&mut file, &operations).map_err(|operation| {
+            Diagnostic::new(
+                &spec.file,
+                format!(
+                    "internal error: the builder of {operation} has no `send` shaped as \
+                     `wrap_send` expects: progenitor's output has changed"
+                ),
+            )
+            .operation(operation.clone())
+            .help("the pinned progenitor-impl version produces it; check Cargo.toml")
+        })?;
     }
     timings.lap("unions + send wrappers");
     let code = prettyplease::unparse(&file);
@@ -143,7 +158,16 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
                 format!("internal error: mock code does not parse: {e}"),
             )
         })?;
-        mock_fixes::repair(&mut mock_file);
+        mock_fixes::repair(&mut mock_file).map_err(|function| {
+            Diagnostic::new(
+                &spec.file,
+                format!(
+                    "internal error: the mock function `{function}` is not shaped as \
+                     `mock_fixes` expects: progenitor's httpmock output has changed"
+                ),
+            )
+            .help("the pinned progenitor-impl version produces it; check Cargo.toml")
+        })?;
         let mock = prettyplease::unparse(&mock_file);
         timings.lap("mock");
         Some(mock)

@@ -23,20 +23,35 @@ use syn::{Expr, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Toke
 use super::{builder_name, operation_const};
 use crate::naming::Operation;
 
-pub fn wrap(file: &mut syn::File, operations: &[Operation]) {
+/// Wraps every operation's `send`. Fails, naming the operation, when an operation's builder
+/// has no `send` of the expected shape: progenitor's output changed, and an unwrapped
+/// operation would silently lose retries and typed errors.
+pub fn wrap(file: &mut syn::File, operations: &[Operation]) -> Result<(), String> {
     let by_builder: BTreeMap<String, &Operation> =
         operations.iter().map(|op| (builder_name(op), op)).collect();
+    let mut wrapped = BTreeSet::new();
     for item in &mut file.items {
         if let Item::Mod(module) = item
             && module.ident == "builder"
             && let Some((_, items)) = &mut module.content
         {
-            wrap_builders(items, &by_builder);
+            wrap_builders(items, &by_builder, &mut wrapped);
         }
+    }
+    match operations
+        .iter()
+        .find(|op| !wrapped.contains(&builder_name(op)))
+    {
+        Some(missing) => Err(missing.label()),
+        None => Ok(()),
     }
 }
 
-fn wrap_builders(items: &mut [Item], by_builder: &BTreeMap<String, &Operation>) {
+fn wrap_builders(
+    items: &mut [Item],
+    by_builder: &BTreeMap<String, &Operation>,
+    wrapped: &mut BTreeSet<String>,
+) {
     let cloneable: BTreeSet<String> = items
         .iter()
         .filter_map(|item| match item {
@@ -92,6 +107,7 @@ fn wrap_builders(items: &mut [Item], by_builder: &BTreeMap<String, &Operation>) 
             }
         };
         block.items.insert(position, wrapper);
+        wrapped.insert(name);
     }
 }
 
@@ -319,6 +335,47 @@ mod tests {
     /// Tokens as compact text, for comparing code.
     fn compact(tokens: impl quote::ToTokens) -> String {
         tokens.to_token_stream().to_string().replace(' ', "")
+    }
+
+    fn operation(rust_name: &str) -> Operation {
+        Operation {
+            method: "GET".into(),
+            path: "/a".into(),
+            operation_id: Some(rust_name.into()),
+            rust_name: rust_name.into(),
+            pointer: "/paths/~1a/get".into(),
+        }
+    }
+
+    #[test]
+    fn a_builder_without_the_expected_send_is_an_error() {
+        let builder = |send: proc_macro2::TokenStream| -> syn::File {
+            syn::parse2(quote! {
+                pub mod builder {
+                    #[derive(Clone)]
+                    pub struct GetA<'a> { client: &'a super::Client }
+                    impl<'a> GetA<'a> { #send }
+                }
+            })
+            .unwrap()
+        };
+        let mut good = builder(quote! {
+            pub async fn send(self) -> Result<ResponseValue<types::A>, Error<()>> { todo!() }
+        });
+        assert_eq!(wrap(&mut good, &[operation("get_a")]), Ok(()));
+        assert!(compact(&good).contains("fnsend_once"));
+
+        // progenitor renamed it, or changed its return type: no silent pass-through.
+        for send in [
+            quote! { pub async fn execute(self) -> Result<ResponseValue<types::A>, Error<()>> { todo!() } },
+            quote! { pub async fn send(self) -> types::A { todo!() } },
+        ] {
+            let mut changed = builder(send);
+            assert_eq!(
+                wrap(&mut changed, &[operation("get_a")]),
+                Err("GET /a (get_a)".to_owned())
+            );
+        }
     }
 
     fn rewritten(expr: &str) -> String {

@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::titles::is_named_type;
+use super::type_names::is_named_type;
 use super::{Ctx, is_extension, join};
 use crate::naming::METHODS;
 use crate::naming::typify_type_name;

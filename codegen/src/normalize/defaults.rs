@@ -1,9 +1,20 @@
-//! `default` values typify cannot express.
+//! `default` values: the server's to apply, not the client's to send.
 //!
-//! typify checks every default against the type it generates and rejects the whole document
-//! when one does not fit. A default that does not fit its own schema's `type`, `enum` or
-//! nullability is removed (with a note): the property stays optional, so the client sends
-//! nothing unless the user sets it, and the server applies its own default.
+//! A `default` in an API description says what the *server* does when a value is absent.
+//! typify would make it the client's: a property with a default becomes a non-optional field
+//! filled with it, so every request carries it (the server could never change a default for
+//! Rust callers) and a response that omits it decodes as if the server had sent it. So every
+//! default is moved into the schema's description (`Server default: `10`.`, which becomes the
+//! doc of the field and its setter), and the property stays optional: sent only when the caller
+//! sets it, `None` when the server leaves it out.
+//!
+//! Kept: the default of a single-value enum that is that value (a discriminator tag: the only
+//! value the property can have, which lets a tagged struct keep its tag once serde consumed it).
+//!
+//! A `null` default goes without a word (absent means null to the server).
+//!
+//! A default that does not even fit its own schema's `type`, `enum` or nullability (typify
+//! would reject the whole document) is removed with a note.
 
 use serde_json::{Map, Value};
 
@@ -14,14 +25,35 @@ pub(super) fn defaults(ctx: &mut Ctx, object: &mut Map<String, Value>, pointer: 
         return;
     };
     let schema = Value::Object(object.clone());
-    if may_accept(&schema, default) {
+    if !may_accept(&schema, default) {
+        let default = object.remove("default").expect("checked");
+        ctx.note(
+            &join(pointer, "default"),
+            format!("removed `default: {default}`: the schema does not accept it"),
+        );
+        return;
+    }
+    if is_tag(object) {
         return;
     }
     let default = object.remove("default").expect("checked");
-    ctx.note(
-        &join(pointer, "default"),
-        format!("removed `default: {default}`: the schema does not accept it"),
-    );
+    // `null`: absent and null are the same to the server, nothing to document.
+    if default.is_null() {
+        return;
+    }
+    let line = format!("Server default: `{default}`.");
+    let description = match object.get("description").and_then(Value::as_str) {
+        Some(text) if text.contains(&line) => return,
+        Some(text) if !text.trim().is_empty() => format!("{}\n\n{line}", text.trim_end()),
+        _ => line,
+    };
+    object.insert("description".into(), Value::String(description));
+}
+
+/// A single-value enum whose default is its value.
+fn is_tag(object: &Map<String, Value>) -> bool {
+    matches!(object.get("enum").and_then(Value::as_array), Some(values)
+        if values.len() == 1 && object.get("default") == Some(&values[0]))
 }
 
 /// Whether the (normalized) `schema` may accept `value`, judging by its `type`, `nullable` and
@@ -62,15 +94,37 @@ mod tests {
     use super::super::test_support::*;
 
     #[test]
-    fn defaults_that_fit_are_kept() {
-        for schema in [
-            json!({"type": "string", "enum": ["a", "b"], "default": "a"}),
-            json!({"type": "integer", "default": 3}),
-            json!({"type": "string", "nullable": true, "default": null}),
-            json!({"allOf": [{"$ref": "#/components/schemas/S"}], "default": "x"}),
+    fn defaults_become_documentation() {
+        for (schema, described) in [
+            (
+                json!({"type": "string", "enum": ["a", "b"], "default": "a"}),
+                json!({"type": "string", "enum": ["a", "b"], "description": "Server default: `\"a\"`."}),
+            ),
+            (
+                json!({"type": "integer", "default": 10, "description": "How many."}),
+                json!({"type": "integer", "description": "How many.\n\nServer default: `10`."}),
+            ),
+            (
+                json!({"type": "string", "nullable": true, "default": null}),
+                json!({"type": "string", "nullable": true}),
+            ),
+            (
+                json!({"allOf": [{"$ref": "#/components/schemas/S"}], "default": "x"}),
+                json!({"allOf": [{"$ref": "#/components/schemas/S"}], "description": "Server default: `\"x\"`."}),
+            ),
         ] {
-            assert_eq!(normalize_schema(schema.clone()).0, schema);
+            let (out, notes) = normalize_schema(schema);
+            assert_eq!(out, described);
+            assert!(notes.is_empty(), "{notes:?}");
+            // Normalizing again changes nothing.
+            assert_eq!(normalize_schema(out.clone()).0, out);
         }
+    }
+
+    #[test]
+    fn a_tag_keeps_its_default() {
+        let tag = json!({"type": "string", "enum": ["message"], "default": "message"});
+        assert_eq!(normalize_schema(tag.clone()).0, tag);
     }
 
     #[test]

@@ -14,8 +14,7 @@
 //!    references, removes webhooks and the other 3.1-only document fields, and hands every
 //!    Schema Object to `schema` (3.1 keywords → 3.0) and `defaults` (defaults typify cannot
 //!    express).
-//! 2. `titles`: schema titles that would make typify give two different types one name.
-//! 3. `compat`: progenitor's own limits — one media type per body and per response, one
+//! 2. `compat`: progenitor's own limits — one media type per body and per response, one
 //!    success type and one error type per operation, no cookie parameters, ...
 //!
 //! Fatal problems (a `$ref` to something that does not exist, a `$ref` to another file) are a
@@ -31,13 +30,15 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Note, escape_pointer_segment};
 use crate::load::Spec;
 
+pub(crate) use type_names::type_names;
+
 mod compat;
 mod defaults;
 mod document;
 mod exclusive;
 mod refs;
 mod schema;
-mod titles;
+mod type_names;
 mod visit;
 
 /// Returns a copy of `spec.doc` that progenitor and `openapiv3` accept, with notes on what changed.
@@ -47,7 +48,6 @@ pub fn normalize(spec: &Spec) -> Result<(Value, Vec<Note>), Diagnostic> {
     document::document(&mut ctx, &mut doc)?;
     refs::materialize_hoisted(&mut ctx, &mut doc)?;
     exclusive::exclusive_unions(&mut ctx, &mut doc);
-    titles::titles(&mut ctx, &mut doc);
     compat::compat(&mut ctx, &mut doc);
     Ok((doc, ctx.finish()))
 }

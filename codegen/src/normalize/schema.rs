@@ -1007,7 +1007,7 @@ mod tests {
             schema(
                 json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}], "title": "T", "default": null})
             ),
-            json!({"title": "T", "default": null, "nullable": true, "type": "string", "maxLength": 3})
+            json!({"title": "T", "nullable": true, "type": "string", "maxLength": 3})
         );
     }
 
