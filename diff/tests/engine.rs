@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hyperspell_diff::{Format, Input, Options};
+use hyperspell_diff::{DiffResult, Format, Input, Options};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -18,26 +18,36 @@ fn shared(path: &str) -> PathBuf {
 
 /// The JSON report (as `diff-spec --format json` prints it) of two inputs.
 fn report(base: &Input, revision: &Input, rust: bool) -> Value {
+    let json = hyperspell_diff::render(
+        &compared(base, revision, rust),
+        Format::Json,
+        &revision.context(),
+    );
+    serde_json::from_str(&json).unwrap()
+}
+
+fn compared(base: &Input, revision: &Input, rust: bool) -> DiffResult {
     let options = Options {
         rust,
         ..Options::default()
     };
     // On the stack a main thread has (8 MiB, where `cargo xtask diff-spec` runs it): generating
     // the whole Hyperspell spec in a debug build recurses deeper than a test thread's 2 MiB.
-    let result = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(8 << 20)
             .spawn_scoped(scope, || hyperspell_diff::compare(base, revision, &options))
             .unwrap()
             .join()
             .unwrap()
-    });
-    let json = hyperspell_diff::render(&result, Format::Json, &revision.context());
-    serde_json::from_str(&json).unwrap()
+    })
+}
+
+fn load(path: &Path) -> Input {
+    Input::from_file(path, &path.display().to_string()).unwrap()
 }
 
 fn files(base: &Path, revision: &Path, rust: bool) -> Value {
-    let load = |path: &Path| Input::from_file(path, &path.display().to_string()).unwrap();
     report(&load(base), &load(revision), rust)
 }
 
@@ -357,11 +367,13 @@ fn open_enums_in_the_generated_api_decide_the_rust_verdict() {
 /// the two removed operations break Rust callers, `DocumentProviders`' new values do not.
 #[test]
 fn hyperspell_2026_07_breaks_by_its_removed_operations_only() {
-    let report = files(
-        &root().join("spec/hyperspell.yaml"),
-        &shared("spec/history/hyperspell-0.32.1-2026-07.yaml"),
-        true,
+    let (base, revision) = (
+        load(&root().join("spec/hyperspell.yaml")),
+        load(&shared("spec/history/hyperspell-0.32.1-2026-07.yaml")),
     );
+    let result = compared(&base, &revision, true);
+    let json = hyperspell_diff::render(&result, Format::Json, &revision.context());
+    let report: Value = serde_json::from_str(&json).unwrap();
     let rust = &report["rust"];
     assert_eq!(rust["status"], "ok", "{rust}");
     let removed = strings(&rust["methods"]["removed"]);
@@ -390,4 +402,23 @@ fn hyperspell_2026_07_breaks_by_its_removed_operations_only() {
         .collect();
     assert!(!errors.is_empty(), "{report}");
     assert_eq!(report["semver"], "major");
+    // The text report says the same: the removals under "breaking for Rust callers", the new
+    // variants only as additions.
+    let text = hyperspell_diff::render(&result, Format::Text, &revision.context());
+    let rust_breaking = text
+        .split("breaking for Rust callers:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("semver:").next())
+        .unwrap_or_else(|| panic!("no Rust breaking section: {text}"));
+    for method in &removed {
+        assert!(
+            rust_breaking.contains(&format!("`Client::{method}` removed")),
+            "{text}"
+        );
+    }
+    assert!(!rust_breaking.contains("DocumentProviders"), "{text}");
+    assert!(
+        text.contains("+ variant DocumentProviders::Pylon"),
+        "{text}"
+    );
 }
