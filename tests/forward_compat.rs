@@ -62,7 +62,10 @@ async fn a_document_from_a_newer_provider_decodes_and_round_trips() {
     );
     assert_eq!(response.source.as_str(), "pylon");
     assert_eq!(response.source.to_string(), "pylon");
-    assert_eq!(response.extra_fields["sync_cursor"], json!({"page": 3, "etag": "abc"}));
+    assert_eq!(
+        response.extra_fields["sync_cursor"],
+        json!({"page": 3, "etag": "abc"})
+    );
     // Nothing the server sent is lost when the value is serialized again.
     assert_eq!(serde_json::to_value(&*response).unwrap(), body);
 }
@@ -90,7 +93,10 @@ async fn a_page_with_a_newer_provider_decodes_whole() {
     let sources: Vec<&str> = response.items.iter().map(|d| d.source.as_str()).collect();
     assert_eq!(sources, ["slack", "clickup", "pylon"]);
     assert_eq!(response.items[0].source, DocumentProviders::Slack);
-    assert_eq!(serde_json::to_value(&*response).unwrap()["items"], page["items"]);
+    assert_eq!(
+        serde_json::to_value(&*response).unwrap()["items"],
+        page["items"]
+    );
 }
 
 #[test]
@@ -102,7 +108,10 @@ fn open_enums_convert_from_any_string_and_keep_it() {
         assert_eq!(DocumentProviders::from(text.to_owned()), parsed);
         let wire = serde_json::to_value(&parsed).unwrap();
         assert_eq!(wire, json!(text));
-        assert_eq!(serde_json::from_value::<DocumentProviders>(wire).unwrap(), parsed);
+        assert_eq!(
+            serde_json::from_value::<DocumentProviders>(wire).unwrap(),
+            parsed
+        );
     }
     // Still a string on the wire: anything else is refused.
     assert!(serde_json::from_value::<DocumentProviders>(json!(3)).is_err());
@@ -126,7 +135,10 @@ async fn a_query_with_only_the_query_sends_only_the_query() {
         .unwrap();
     // No `answer: false`, `effort: minimal`, deprecated `max_results: 10`: the server's
     // defaults stay the server's.
-    assert_eq!(sent_body(&server, 0).await, json!({"query": "what did we decide?"}));
+    assert_eq!(
+        sent_body(&server, 0).await,
+        json!({"query": "what did we decide?"})
+    );
 }
 
 #[tokio::test]
@@ -173,5 +185,8 @@ async fn feedback_and_traces_send_nothing_the_caller_did_not_set() {
         .await
         .unwrap();
     // No `extract: ["procedure"]`.
-    assert_eq!(sent_body(&server, 2).await, json!({"session_id": "s1", "history": "[]"}));
+    assert_eq!(
+        sent_body(&server, 2).await,
+        json!({"session_id": "s1", "history": "[]"})
+    );
 }

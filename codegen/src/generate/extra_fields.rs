@@ -132,7 +132,9 @@ pub fn keep(spec: &Spec, file: &mut syn::File) -> Result<usize, Diagnostic> {
                      extra-fields pass expects: the generator's output has changed"
                 ),
             )
-            .help("the pinned typify version produces it; check the versions in codegen/Cargo.toml"));
+            .help(
+                "the pinned typify version produces it; check the versions in codegen/Cargo.toml",
+            ));
         }
     }
     for tokens in setters {
@@ -147,8 +149,7 @@ fn open(s: &mut ItemStruct) -> Option<syn::Ident> {
     if !derives.iter().any(|d| d == "Deserialize")
         || derives.iter().any(|d| d == "Hash" || d == "Ord")
         || s.attrs.iter().any(|a| {
-            a.path().is_ident("serde")
-                && quote!(#a).to_string().contains("deny_unknown_fields")
+            a.path().is_ident("serde") && quote!(#a).to_string().contains("deny_unknown_fields")
         })
     {
         return None;
@@ -163,7 +164,12 @@ fn open(s: &mut ItemStruct) -> Option<syn::Ident> {
     }) {
         return None;
     }
-    let taken = |name: &str| fields.named.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == name));
+    let taken = |name: &str| {
+        fields
+            .named
+            .iter()
+            .any(|f| f.ident.as_ref().is_some_and(|i| i == name))
+    };
     let field = if taken("extra_fields") {
         format_ident!("extra_fields_")
     } else {
@@ -210,16 +216,15 @@ fn conversion(
     let self_name = last_ident(&block.self_ty)?;
     let is_super = matches!(&*block.self_ty, Type::Path(p) if p.path.segments.len() > 1);
     match trait_name.ident.to_string().as_str() {
-        "Default" if opened.contains_key(&self_name) => {
-            Some((self_name, 1, Conversion::Default))
-        }
+        "Default" if opened.contains_key(&self_name) => Some((self_name, 1, Conversion::Default)),
         "TryFrom" if is_super && opened.contains_key(&self_name) => {
             Some((self_name, 2, Conversion::Moved))
         }
         "From" if !is_super && opened.contains_key(&self_name) => {
             // `From<super::X> for X`, not typify's `From<&X> for X`.
             let text = quote!(#trait_name).to_string();
-            text.contains("super").then_some((self_name, 3, Conversion::Moved))
+            text.contains("super")
+                .then_some((self_name, 3, Conversion::Moved))
         }
         _ => None,
     }
@@ -256,8 +261,11 @@ mod tests {
     use super::*;
 
     fn spec() -> Spec {
-        crate::load::load_bytes("t.yaml", b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
-            .unwrap()
+        crate::load::load_bytes(
+            "t.yaml",
+            b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap()
     }
 
     fn typify_struct(derives: proc_macro2::TokenStream) -> syn::File {
@@ -318,7 +326,9 @@ mod tests {
     fn a_builder_conversion_of_another_shape_is_an_error() {
         let mut file = typify_struct(quote! { ::serde::Deserialize });
         // Remove the From impl: the builder no longer has the expected shape.
-        let syn::Item::Mod(types) = &mut file.items[0] else { unreachable!() };
+        let syn::Item::Mod(types) = &mut file.items[0] else {
+            unreachable!()
+        };
         let syn::Item::Mod(builder) = &mut types.content.as_mut().unwrap().1[1] else {
             unreachable!()
         };

@@ -80,7 +80,9 @@ pub fn open(spec: &Spec, file: &mut syn::File) -> Result<usize, Diagnostic> {
                      the open-enum pass expects one: the generator's output has changed"
                 ),
             )
-            .help("the pinned typify version produces it; check the versions in codegen/Cargo.toml"));
+            .help(
+                "the pinned typify version produces it; check the versions in codegen/Cargo.toml",
+            ));
         }
     }
 
@@ -288,8 +290,11 @@ mod tests {
     use super::*;
 
     fn spec() -> Spec {
-        crate::load::load_bytes("t.yaml", b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
-            .unwrap()
+        crate::load::load_bytes(
+            "t.yaml",
+            b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap()
     }
 
     fn types(items: TokenStream) -> syn::File {
@@ -335,8 +340,14 @@ mod tests {
         assert!(code.contains("Unknown(::std::string::String)"), "{code}");
         assert!(!code.contains("Copy"), "{code}");
         assert!(!code.contains("#[serde(rename"), "{code}");
-        assert!(!code.contains("ConversionError"), "typify's impls stay: {code}");
-        assert!(code.contains("\"google_drive\" => Self::GoogleDrive"), "{code}");
+        assert!(
+            !code.contains("ConversionError"),
+            "typify's impls stay: {code}"
+        );
+        assert!(
+            code.contains("\"google_drive\" => Self::GoogleDrive"),
+            "{code}"
+        );
         // The clone conversion typify adds to every type is kept.
         assert!(code.contains("From<&Provider> for Provider"), "{code}");
         assert!(code.contains("mod open_enum"), "{code}");
@@ -361,7 +372,10 @@ mod tests {
         let mut file = types(typify_enum("State", &["known", "unknown"]));
         open(&spec(), &mut file).unwrap();
         let code = text(&file);
-        assert!(code.contains("UnknownValue(::std::string::String)"), "{code}");
+        assert!(
+            code.contains("UnknownValue(::std::string::String)"),
+            "{code}"
+        );
         assert!(code.contains("\"unknown\" => Self::Unknown"), "{code}");
     }
 

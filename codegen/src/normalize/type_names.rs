@@ -397,7 +397,11 @@ mod tests {
             Some("MessageType")
         );
         assert_eq!(
-            title(&doc, "/components/schemas/TraceMessage/properties/message_type").as_deref(),
+            title(
+                &doc,
+                "/components/schemas/TraceMessage/properties/message_type"
+            )
+            .as_deref(),
             Some("TraceMessageMessageType")
         );
         assert!(notes.is_empty(), "{notes:?}");
@@ -419,7 +423,10 @@ mod tests {
             Some("MessageType2")
         );
         assert_eq!(notes.len(), 1, "{notes:?}");
-        assert_eq!(notes[0].pointer, "/components/schemas/Message/properties/type");
+        assert_eq!(
+            notes[0].pointer,
+            "/components/schemas/Message/properties/type"
+        );
         // The component keeps its name: typify names components after their key.
         assert_eq!(title(&doc, "/components/schemas/MessageType"), None);
     }
@@ -475,11 +482,19 @@ mod tests {
             Some("SearchMode")
         );
         assert_eq!(
-            title(&doc, &format!("{op}/responses/200/content/application~1json/schema")).as_deref(),
+            title(
+                &doc,
+                &format!("{op}/responses/200/content/application~1json/schema")
+            )
+            .as_deref(),
             Some("SearchResponse")
         );
         assert_eq!(
-            title(&doc, &format!("{op}/responses/422/content/application~1json/schema")).as_deref(),
+            title(
+                &doc,
+                &format!("{op}/responses/422/content/application~1json/schema")
+            )
+            .as_deref(),
             Some("SearchErrorResponse")
         );
     }

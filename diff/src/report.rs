@@ -148,6 +148,12 @@ fn text(result: &DiffResult) -> String {
         for line in rust_details(r) {
             let _ = writeln!(out, "  {line}");
         }
+        if !r.breaking.is_empty() {
+            let _ = writeln!(out, "breaking for Rust callers:");
+            for line in &r.breaking {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
     }
     let _ = writeln!(out, "semver: {}", semver_line(result));
     out

@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::doc::{Doc, S};
-use super::lifecycle::{self, Policy};
+use super::lifecycle::{Policy, Stability, show_day, sunset_date, today};
 use super::out::{self, Out, Visit};
 use super::schema::{SchemaDiff, StrDiff, ValDiff, is_annotation_only};
 
@@ -504,8 +504,8 @@ fn node_checks(out: &mut Out, body: &Body, visit: &Visit, scope: &str) {
 
     // Deprecation and stability of a property.
     if is_property {
-        lifecycle::property_deprecation(out, body, node, &loc, &what);
-        lifecycle::property_stability(out, body, node, &loc, &what);
+        property_deprecation(out, body, node, &loc, &what);
+        property_stability(out, body, node, &loc, &what);
     }
 
     // JSON Schema 2020-12 keywords.
@@ -1199,4 +1199,114 @@ pub fn response_type_verdict(node: &SchemaDiff, strongly_typed: bool) -> &'stati
         return "compatible";
     }
     "specialized"
+}
+/// Deprecation of a body property (`deprecated` changed on the property schema).
+pub fn property_deprecation(out: &mut Out, body: &Body, node: &SchemaDiff, loc: &str, what: &str) {
+    let Some(d) = &node.deprecated else { return };
+    let Some(rev) = node.rev else { return };
+    let dir = body.dir.name();
+    if !d.new_true() {
+        out.emit(
+            &format!("{dir}-property-reactivated"),
+            body.op,
+            loc,
+            format!("{what} is no longer deprecated"),
+        );
+        return;
+    }
+    let op_stability = body.op_stability.as_deref().and_then(Stability::parse);
+    let days = body.policy.days_for(op_stability);
+    let Some(sunset) = rev.get("x-sunset") else {
+        if days > 0 {
+            out.emit(
+                &format!("{dir}-property-deprecated-sunset-missing"),
+                body.op,
+                loc,
+                format!("{what} was deprecated without an x-sunset date (the policy asks for {days} days)"),
+            );
+        } else {
+            out.emit(
+                &format!("{dir}-property-deprecated"),
+                body.op,
+                loc,
+                format!("{what} was deprecated"),
+            );
+        }
+        return;
+    };
+    match sunset_date(sunset) {
+        Err(error) => out.emit(
+            &format!("{dir}-property-deprecated-sunset-invalid"),
+            body.op,
+            loc,
+            format!("{what} was deprecated with an invalid x-sunset: {error}"),
+        ),
+        Ok(date) if date - today() < days => out.emit(
+            &format!("{dir}-property-sunset-date-too-small"),
+            body.op,
+            loc,
+            format!(
+                "{what} was deprecated with sunset {} (less than {days} days away)",
+                show_day(date)
+            ),
+        ),
+        Ok(date) => out.emit(
+            &format!("{dir}-property-deprecated-with-sunset"),
+            body.op,
+            loc,
+            format!("{what} was deprecated, sunset {}", show_day(date)),
+        ),
+    }
+}
+
+/// `x-stability-level` of a body property changed.
+pub fn property_stability(out: &mut Out, body: &Body, node: &SchemaDiff, loc: &str, what: &str) {
+    let Some(ext) = &node.extensions else { return };
+    if !ext.touches("x-stability-level") {
+        return;
+    }
+    let (Some(base), Some(rev)) = (node.base, node.rev) else {
+        return;
+    };
+    let read = |s: &S| match s.get("x-stability-level") {
+        None => Ok(None),
+        Some(Value::String(text)) => Stability::parse(text)
+            .map(Some)
+            .ok_or_else(|| format!("invalid x-stability-level {text:?}")),
+        Some(_) => Err("x-stability-level isn't a string".to_owned()),
+    };
+    let (from, to) = match (read(&base), read(&rev)) {
+        (Ok(from), Ok(to)) => (
+            from.unwrap_or(Stability::Stable),
+            to.unwrap_or(Stability::Stable),
+        ),
+        (Err(error), _) | (_, Err(error)) => {
+            out.emit(
+                "api-invalid-stability-level",
+                body.op,
+                loc,
+                format!("{what}: {error}"),
+            );
+            return;
+        }
+    };
+    if from == to || !body.policy.includes(Some(from)) {
+        return;
+    }
+    let dir = body.dir.name();
+    let (id, change) = if to < from {
+        (format!("{dir}-property-stability-decreased"), "decreased")
+    } else {
+        (format!("{dir}-property-stability-increased"), "increased")
+    };
+    out.emit(
+        &id,
+        body.op,
+        loc,
+        format!(
+            "the stability of {what} {change} from {} to {}",
+            from.name(),
+            to.name()
+        ),
+    );
 }

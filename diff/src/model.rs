@@ -48,6 +48,23 @@ pub enum Kind {
     Values,
 }
 
+impl Kind {
+    /// The lowercase name (`existence`, `values`, ...), as the catalogue spells it.
+    pub fn parse(text: &str) -> Option<Kind> {
+        Some(match text {
+            "existence" => Kind::Existence,
+            "lifecycle" => Kind::Lifecycle,
+            "constraints" => Kind::Constraints,
+            "mutability" => Kind::Mutability,
+            "requiredness" => Kind::Requiredness,
+            "structure" => Kind::Structure,
+            "type" => Kind::Type,
+            "values" => Kind::Values,
+            _ => return None,
+        })
+    }
+}
+
 /// One reported API change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

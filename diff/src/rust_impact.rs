@@ -7,9 +7,12 @@
 //! `mod types` (structs and their fields, enums and their variants, aliases).
 //!
 //! Breaking for callers: anything removed or changed; a new required field (struct literals
-//! stop compiling); a new enum variant (exhaustive matches stop compiling); a new required
-//! builder setter (calls that do not set it fail at `send()`). Additive: new methods, types,
-//! optional setters and optional fields.
+//! stop compiling); a new variant of an exhaustive enum (exhaustive matches stop compiling); an
+//! enum that becomes `#[non_exhaustive]` (matches need a wildcard arm); a new required builder
+//! setter (calls that do not set it fail at `send()`). Additive: new methods, types, optional
+//! setters and optional fields, and new variants of a `#[non_exhaustive]` enum (the generator's
+//! open string enums: callers already match them with a wildcard arm). Whether an enum is open
+//! is read from the generated code, never assumed.
 
 use std::collections::BTreeMap;
 
@@ -188,8 +191,12 @@ struct Surface {
 enum TypeShape {
     /// Field → (type, optional).
     Struct(BTreeMap<String, (String, bool)>),
-    /// Variant → its fields, as written.
-    Enum(BTreeMap<String, String>),
+    Enum {
+        /// Variant → its fields, as written.
+        variants: BTreeMap<String, String>,
+        /// `#[non_exhaustive]`: a new variant does not break callers' matches.
+        non_exhaustive: bool,
+    },
     Alias(String),
 }
 
@@ -197,7 +204,7 @@ impl TypeShape {
     fn kind(&self) -> &'static str {
         match self {
             TypeShape::Struct(_) => "struct",
-            TypeShape::Enum(_) => "enum",
+            TypeShape::Enum { .. } => "enum",
             TypeShape::Alias(_) => "type alias",
         }
     }
@@ -344,8 +351,15 @@ impl Surface {
                         .iter()
                         .map(|v| (v.ident.to_string(), tokens(&v.fields)))
                         .collect();
-                    self.types
-                        .insert(e.ident.to_string(), TypeShape::Enum(variants));
+                    let non_exhaustive =
+                        e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
+                    self.types.insert(
+                        e.ident.to_string(),
+                        TypeShape::Enum {
+                            variants,
+                            non_exhaustive,
+                        },
+                    );
                 }
                 syn::Item::Type(t) if matches!(t.vis, syn::Visibility::Public(_)) => {
                     self.types
@@ -497,7 +511,29 @@ fn compare_surfaces(a: &Surface, b: &Surface) -> RustImpact {
                     }
                 }
             }
-            (TypeShape::Enum(va), TypeShape::Enum(vb)) => {
+            (
+                TypeShape::Enum {
+                    variants: va,
+                    non_exhaustive: open_a,
+                },
+                TypeShape::Enum {
+                    variants: vb,
+                    non_exhaustive: open_b,
+                },
+            ) => {
+                if open_b != open_a {
+                    let (change, breaking) = if *open_b {
+                        ("became #[non_exhaustive]", true)
+                    } else {
+                        ("is no longer #[non_exhaustive]", false)
+                    };
+                    r.types.changed.push((name.clone(), change.to_owned()));
+                    if breaking {
+                        r.breaking.push(format!(
+                            "enum `types::{name}` became #[non_exhaustive] (matches need a wildcard arm)"
+                        ));
+                    }
+                }
                 for (variant, fields) in va {
                     let label = format!("{name}::{variant}");
                     match vb.get(variant) {
@@ -518,9 +554,13 @@ fn compare_surfaces(a: &Surface, b: &Surface) -> RustImpact {
                     if !va.contains_key(variant) {
                         let label = format!("{name}::{variant}");
                         r.variants.added.push(label.clone());
-                        r.breaking.push(format!(
-                            "new variant `{label}` (exhaustive matches must handle it)"
-                        ));
+                        // Matches on a #[non_exhaustive] base enum already have a wildcard
+                        // arm; one that became #[non_exhaustive] is reported above.
+                        if !open_a && !open_b {
+                            r.breaking.push(format!(
+                                "new variant `{label}` (exhaustive matches must handle it)"
+                            ));
+                        }
                     }
                 }
             }
@@ -609,6 +649,51 @@ mod tests {
         let r = compare_surfaces(&Surface::parse(A).unwrap(), &Surface::parse(&b).unwrap());
         assert_eq!(r.bump(), Bump::Minor);
         assert_eq!(r.summary(), "1 type added");
+    }
+
+    #[test]
+    fn new_variants_of_a_non_exhaustive_enum_are_additive() {
+        let open = A.replace("pub enum Kind", "#[non_exhaustive] pub enum Kind");
+        let gained = open.replace("Cat, Dog", "Cat, Dog, Bird");
+        let r = compare_surfaces(
+            &Surface::parse(&open).unwrap(),
+            &Surface::parse(&gained).unwrap(),
+        );
+        assert_eq!(r.variants.added, ["Kind::Bird"]);
+        assert!(r.breaking.is_empty(), "{:?}", r.breaking);
+        assert_eq!(r.bump(), Bump::Minor);
+
+        let lost = open.replace("Cat, Dog", "Cat");
+        let r = compare_surfaces(
+            &Surface::parse(&open).unwrap(),
+            &Surface::parse(&lost).unwrap(),
+        );
+        assert_eq!(r.breaking, ["variant `Kind::Dog` removed"]);
+        assert_eq!(r.bump(), Bump::Major);
+    }
+
+    #[test]
+    fn an_enum_that_becomes_non_exhaustive_breaks_matches() {
+        let open = A
+            .replace("pub enum Kind", "#[non_exhaustive] pub enum Kind")
+            .replace("Cat, Dog", "Cat, Dog, Unknown(String)");
+        let r = compare_surfaces(&Surface::parse(A).unwrap(), &Surface::parse(&open).unwrap());
+        assert_eq!(
+            r.breaking,
+            ["enum `types::Kind` became #[non_exhaustive] (matches need a wildcard arm)"]
+        );
+        assert_eq!(r.variants.added, ["Kind::Unknown"]);
+        assert_eq!(r.bump(), Bump::Major);
+        // The other way round breaks nothing: every match already has a wildcard arm.
+        let r = compare_surfaces(&Surface::parse(&open).unwrap(), &Surface::parse(A).unwrap());
+        assert_eq!(r.breaking, ["variant `Kind::Unknown` removed"]);
+        assert_eq!(
+            r.types.changed,
+            [(
+                "Kind".to_owned(),
+                "is no longer #[non_exhaustive]".to_owned()
+            )]
+        );
     }
 
     #[test]

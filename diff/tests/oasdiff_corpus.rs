@@ -1,4 +1,4 @@
-//! Runs `cargo xtask diff-spec` on the spec-diff corpus made from oasdiff's own tests
+//! Runs the diff engine (as `cargo xtask diff-spec --no-rust` does) on the spec-diff corpus made from oasdiff's own tests
 //! (`../shared/diff-corpus`, rules in its README) and reports two figures:
 //!
 //! - agreement on breaking-or-not: whether the case's expected ids include a breaking one
@@ -10,8 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use hyperspell_diff::{Format, Input, Options, Policy, Stability};
 use serde_json::Value;
 
 /// Floors: the figures this implementation reaches (percent, rounded down).
@@ -30,23 +30,43 @@ fn rank(level: &str) -> u8 {
     }
 }
 
-/// Options of a case as command-line flags; `Err` names an option the tool does not support.
-fn options(case: &Value) -> Result<Vec<String>, String> {
-    let mut flags = Vec::new();
+/// The policy a case's options ask for; `Err` names an option the engine does not support.
+fn policy(case: &Value) -> Result<Policy, String> {
+    let mut policy = Policy::default();
     for (key, value) in case["options"].as_object().into_iter().flatten() {
-        let flag = match key.as_str() {
-            "deprecation_days_beta" => "--deprecation-days-beta",
-            "deprecation_days_stable" => "--deprecation-days-stable",
-            "stability_level" => "--stability-level",
-            other => return Err(other.to_owned()),
-        };
-        flags.push(flag.to_owned());
-        flags.push(match value {
+        let text = match value {
             Value::String(s) => s.clone(),
             other => other.to_string(),
-        });
+        };
+        let days = || text.parse::<i64>().map_err(|_| format!("{key}: {text}"));
+        match key.as_str() {
+            "deprecation_days_beta" => policy.beta_days = days()?,
+            "deprecation_days_stable" => policy.stable_days = days()?,
+            "stability_level" => {
+                policy.threshold =
+                    Stability::parse(&text).ok_or_else(|| format!("{key}: {text}"))?
+            }
+            other => return Err(other.to_owned()),
+        }
     }
-    Ok(flags)
+    Ok(policy)
+}
+
+/// The JSON report of one case, as `diff-spec --format json --no-rust` prints it.
+fn report(root: &Path, case: &Value, policy: Policy) -> Result<Value, String> {
+    let load = |key: &str| {
+        let name = case[key].as_str().unwrap();
+        Input::from_file(&root.join(name), name).map_err(|e| e.to_string())
+    };
+    let (base, revision) = (load("base")?, load("revision")?);
+    let options = Options {
+        policy,
+        rust: false,
+        crate_version: None,
+    };
+    let result = hyperspell_diff::compare(&base, &revision, &options);
+    let json = hyperspell_diff::render(&result, Format::Json, &revision.context());
+    serde_json::from_str(&json).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -78,29 +98,18 @@ fn oasdiff_corpus() {
     let mut counted = 0;
     for case in &cases {
         let name = case["name"].as_str().unwrap();
-        let flags = match options(case) {
-            Ok(flags) => flags,
+        let policy = match policy(case) {
+            Ok(policy) => policy,
             Err(option) => {
                 unsupported.push(format!("{name} (option `{option}`)"));
                 continue;
             }
         };
         counted += 1;
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .current_dir(&root)
-            .args(["diff-spec", "--format", "json", "--no-rust"])
-            .arg(case["base"].as_str().unwrap())
-            .arg(case["revision"].as_str().unwrap())
-            .args(&flags)
-            .output()
-            .expect("run xtask");
-        let report: Value = match serde_json::from_slice(&output.stdout) {
+        let report = match report(&root, case, policy) {
             Ok(v) => v,
-            Err(_) => {
-                failures.push(format!(
-                    "{name}: no JSON output: {}",
-                    String::from_utf8_lossy(&output.stderr).trim()
-                ));
+            Err(error) => {
+                failures.push(format!("{name}: no report: {error}"));
                 continue;
             }
         };

@@ -5,10 +5,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use super::body::{Body, Dir};
-use super::out::Out;
-use super::schema::SchemaDiff;
-
 /// Stability levels, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stability {
@@ -171,118 +167,6 @@ pub fn today() -> Day {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     secs.div_euclid(86_400)
-}
-
-/// Deprecation of a body property (`deprecated` changed on the property schema).
-pub fn property_deprecation(out: &mut Out, body: &Body, node: &SchemaDiff, loc: &str, what: &str) {
-    let Some(d) = &node.deprecated else { return };
-    let Some(rev) = node.rev else { return };
-    let dir = body.dir.name();
-    if !d.new_true() {
-        out.emit(
-            &format!("{dir}-property-reactivated"),
-            body.op,
-            loc,
-            format!("{what} is no longer deprecated"),
-        );
-        return;
-    }
-    let op_stability = body.op_stability.as_deref().and_then(Stability::parse);
-    let days = body.policy.days_for(op_stability);
-    let Some(sunset) = rev.get("x-sunset") else {
-        if days > 0 {
-            out.emit(
-                &format!("{dir}-property-deprecated-sunset-missing"),
-                body.op,
-                loc,
-                format!("{what} was deprecated without an x-sunset date (the policy asks for {days} days)"),
-            );
-        } else {
-            out.emit(
-                &format!("{dir}-property-deprecated"),
-                body.op,
-                loc,
-                format!("{what} was deprecated"),
-            );
-        }
-        return;
-    };
-    match sunset_date(sunset) {
-        Err(error) => out.emit(
-            &format!("{dir}-property-deprecated-sunset-invalid"),
-            body.op,
-            loc,
-            format!("{what} was deprecated with an invalid x-sunset: {error}"),
-        ),
-        Ok(date) if date - today() < days => out.emit(
-            &format!("{dir}-property-sunset-date-too-small"),
-            body.op,
-            loc,
-            format!(
-                "{what} was deprecated with sunset {} (less than {days} days away)",
-                show_day(date)
-            ),
-        ),
-        Ok(date) => out.emit(
-            &format!("{dir}-property-deprecated-with-sunset"),
-            body.op,
-            loc,
-            format!("{what} was deprecated, sunset {}", show_day(date)),
-        ),
-    }
-}
-
-/// `x-stability-level` of a body property changed.
-pub fn property_stability(out: &mut Out, body: &Body, node: &SchemaDiff, loc: &str, what: &str) {
-    let Some(ext) = &node.extensions else { return };
-    if !ext.touches("x-stability-level") {
-        return;
-    }
-    let (Some(base), Some(rev)) = (node.base, node.rev) else {
-        return;
-    };
-    let read = |s: &super::doc::S| match s.get("x-stability-level") {
-        None => Ok(None),
-        Some(Value::String(text)) => Stability::parse(text)
-            .map(Some)
-            .ok_or_else(|| format!("invalid x-stability-level {text:?}")),
-        Some(_) => Err("x-stability-level isn't a string".to_owned()),
-    };
-    let (from, to) = match (read(&base), read(&rev)) {
-        (Ok(from), Ok(to)) => (
-            from.unwrap_or(Stability::Stable),
-            to.unwrap_or(Stability::Stable),
-        ),
-        (Err(error), _) | (_, Err(error)) => {
-            out.emit(
-                "api-invalid-stability-level",
-                body.op,
-                loc,
-                format!("{what}: {error}"),
-            );
-            return;
-        }
-    };
-    if from == to || !body.policy.includes(Some(from)) {
-        return;
-    }
-    let dir = body.dir.name();
-    let (id, change) = if to < from {
-        (format!("{dir}-property-stability-decreased"), "decreased")
-    } else {
-        (format!("{dir}-property-stability-increased"), "increased")
-    };
-    out.emit(
-        &id,
-        body.op,
-        loc,
-        format!(
-            "the stability of {what} {change} from {} to {}",
-            from.name(),
-            to.name()
-        ),
-    );
-    let _ = Dir::Request;
 }
 
 #[cfg(test)]
