@@ -71,6 +71,9 @@ pub struct Generated {
     pub multipart_operations: Vec<String>,
     /// What normalization changed.
     pub notes: Vec<Note>,
+    /// The document progenitor was given: normalized, with the final operationIds and the
+    /// type names (`title`s) of every inline named type. Tests check the types against it.
+    pub document: Value,
     /// Wall time of each stage.
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -185,6 +188,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
             .map(|m| m.operation.rust_name.clone())
             .collect(),
         notes,
+        document: doc,
         timings: timings.laps,
     })
 }
