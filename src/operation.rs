@@ -76,7 +76,9 @@ impl CredentialUse {
         while i < kinds.len() {
             match kinds[i] {
                 SecurityKind::HttpBearer => usage.bearer = true,
-                SecurityKind::ApiKeyHeader(header) if eq_ignore_ascii_case(header, AS_USER_HEADER) => {
+                SecurityKind::ApiKeyHeader(header)
+                    if eq_ignore_ascii_case(header, AS_USER_HEADER) =>
+                {
                     usage.as_user = true
                 }
                 _ => {}
