@@ -20,7 +20,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// `User-Agent` of every request.
 pub const USER_AGENT_VALUE: &str = concat!("hyperspell-rust/", env!("CARGO_PKG_VERSION"));
-/// [`crate::AS_USER_HEADER`] as a header name (spelled in lowercase, as `from_static` wants).
+/// [`crate::constants::AS_USER_HEADER`] as a header name (spelled in lowercase, as `from_static` wants).
 const X_AS_USER: HeaderName = HeaderName::from_static("x-as-user");
 
 /// What the client authenticates with.

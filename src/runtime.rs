@@ -69,8 +69,9 @@ fn undecoded_cause<E>(
     error: progenitor_client::Error<E>,
 ) -> (progenitor_client::Error<E>, Option<FailedResponse>) {
     use progenitor_client::Error as P;
-    let P::UnexpectedResponse(mut response) = error else {
-        return (error, None);
+    let mut response = match error {
+        P::UnexpectedResponse(response) => response,
+        other => return (other, None),
     };
     let cause = response
         .extensions_mut()

@@ -35,7 +35,7 @@ pub fn metadata(doc: &Value, operations: &[Operation]) -> TokenStream {
         let mut named: Vec<&str> = Vec::new();
         for name in alternatives.iter().flatten() {
             if kind_of.contains_key(name.as_str()) && !named.contains(&name.as_str()) {
-                named.push(name);
+                named.push(name.as_str());
             }
         }
         let kinds = named.iter().map(|name| kind_of[name]);
