@@ -152,6 +152,10 @@ where
 }
 
 /// Sends one operation once (for builders that cannot be cloned, hence not retried).
+#[allow(
+    dead_code,
+    reason = "generated for builders that cannot be cloned; a spec may have none"
+)]
 pub fn send_unretried<T, E, Fut>(
     client: &Client,
     operation: &'static Operation,
