@@ -330,8 +330,7 @@ fn operation_calls(
             .and_then(Value::as_object)
             .ok_or("request body without content")?;
         let body_is_required = body.get("required") == Some(&Value::Bool(true));
-        if let Some(media) = content
-            .get("multipart/form-data")
+        if let Some(media) = crate::refs::media_type_entry(content, "multipart/form-data")
             .filter(|_| taken.is_some())
         {
             let schema = synth.flatten(media.get("schema").unwrap_or(&json!({})));
@@ -728,21 +727,7 @@ struct Synth<'a> {
 impl Synth<'_> {
     /// Follows local `$ref`s.
     fn resolve<'v>(&'v self, value: &'v Value) -> &'v Value {
-        let mut current = value;
-        for _ in 0..32 {
-            let Some(pointer) = current
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-            else {
-                return current;
-            };
-            match self.doc.pointer(pointer) {
-                Some(target) => current = target,
-                None => return current,
-            }
-        }
-        current
+        crate::refs::resolve(self.doc, value)
     }
 
     fn is_array(&self, schema: &Value) -> bool {
