@@ -17,9 +17,9 @@ fn main() {
     let options = hyperspell_codegen::Options {
         flavor: hyperspell_codegen::Flavor::Hyperspell,
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
-        // The calls `tests/contract.rs` sends to Steady: only generation time, compiled only
-        // by that test.
-        contract: true,
+        // The contract-test calls are generated where those tests are built
+        // (`contract-tests/build.rs`), never in a build of the client.
+        contract: false,
     };
 
     let generated = hyperspell_codegen::load_file(&spec)
@@ -37,9 +37,6 @@ fn main() {
     write(&out_dir.join("hyperspell_client.rs"), &generated.code);
     if let Some(mock) = &generated.mock {
         write(&out_dir.join("hyperspell_mock.rs"), mock);
-    }
-    if let Some(contract) = &generated.contract {
-        write(&out_dir.join("hyperspell_contract.rs"), contract);
     }
 }
 

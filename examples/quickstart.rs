@@ -13,7 +13,8 @@ use hyperspell::multipart::FilePart;
 use hyperspell::{Client, MetadataValue, types};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let api_key_set = std::env::var(hyperspell::ENV_API_KEY).is_ok_and(|k| !k.trim().is_empty());
+    let api_key_set =
+        std::env::var(hyperspell::constants::ENV_API_KEY).is_ok_and(|k| !k.trim().is_empty());
     // The mock server (kept alive until the end of `main`) is set up before the runtime starts.
     let mut _mock_server = None;
     let client = if api_key_set {
@@ -31,7 +32,7 @@ async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     println!("Hyperspell at {}", client.base_url());
 
     // 1. A user token: everything below acts as this user.
-    let token = client.user_token("quickstart-user").await?;
+    let token = client.mint_user_token("quickstart-user").await?;
     println!(
         "minted a user token, valid until {} ({} s left)",
         token.expires_at,

@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -11,7 +10,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AG
 
 use crate::Client;
 use crate::config::{self, ConfigError, Region};
-use crate::operation::{CredentialUse, Operation};
+use crate::operation::CredentialUse;
 use crate::retry::DEFAULT_MAX_RETRIES;
 use crate::secret::Secret;
 
@@ -21,7 +20,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// `User-Agent` of every request.
 pub const USER_AGENT_VALUE: &str = concat!("hyperspell-rust/", env!("CARGO_PKG_VERSION"));
-/// [`crate::AS_USER_HEADER`] as a header name (spelled in lowercase, as `from_static` wants).
+/// [`crate::constants::AS_USER_HEADER`] as a header name (spelled in lowercase, as `from_static` wants).
 const X_AS_USER: HeaderName = HeaderName::from_static("x-as-user");
 
 /// What the client authenticates with.
@@ -580,42 +579,17 @@ impl Client {
     }
 }
 
-/// The credentials an operation takes, from the generated metadata. Operations unknown to
-/// the metadata get the spec's global requirement (bearer and acting user).
+/// The credentials an operation takes, from the generated metadata (worked out per operation
+/// when the crate is compiled). Operations unknown to the metadata get the spec's global
+/// requirement (bearer and acting user).
 pub(crate) fn credential_use(operation_name: &str) -> CredentialUse {
     match crate::operations::by_name(operation_name) {
-        Some(op) => credential_use_of(op),
+        Some(operation) => operation.credentials,
         None => CredentialUse {
             bearer: true,
             as_user: true,
         },
     }
-}
-
-/// [`Operation::credential_use`] with the spec's security schemes, memoized by the
-/// operation's address (the generated operations are statics): worked out once per operation
-/// rather than per request.
-fn credential_use_of(operation: &'static Operation) -> CredentialUse {
-    // One slot per address hash, holding the address with the answer in its low bits (an
-    // `Operation` is aligned to more than 4 bytes). Another operation in the same slot only
-    // means working it out again.
-    const BEARER: usize = 0b01;
-    const AS_USER: usize = 0b10;
-    const _: () = assert!(align_of::<Operation>() > BEARER | AS_USER);
-    static MEMO: [AtomicUsize; 64] = [const { AtomicUsize::new(0) }; 64];
-    let address = operation as *const Operation as usize;
-    let slot = &MEMO[(address / size_of::<Operation>()) % MEMO.len()];
-    let memo = slot.load(Ordering::Relaxed);
-    if memo & !(BEARER | AS_USER) == address {
-        return CredentialUse {
-            bearer: memo & BEARER != 0,
-            as_user: memo & AS_USER != 0,
-        };
-    }
-    let usage = operation.credential_use(crate::operations::SECURITY_SCHEMES);
-    let bits = if usage.bearer { BEARER } else { 0 } | if usage.as_user { AS_USER } else { 0 };
-    slot.store(address | bits, Ordering::Relaxed);
-    usage
 }
 
 // Plain functions returning futures rather than `async fn`s: the work is done when the
@@ -863,20 +837,17 @@ mod tests {
     }
 
     #[test]
-    fn memoized_credential_use_matches_the_operations() {
-        for _ in 0..2 {
-            for op in crate::operations::ALL {
-                assert_eq!(
-                    credential_use_of(op),
-                    op.credential_use(crate::operations::SECURITY_SCHEMES),
-                    "{}",
-                    op.name
-                );
-                assert_eq!(
-                    credential_use(op.name),
-                    op.credential_use(crate::operations::SECURITY_SCHEMES)
-                );
-            }
+    fn generated_credentials_match_the_operations_security() {
+        for op in crate::operations::ALL {
+            let expected = op.credential_use(crate::operations::SECURITY_SCHEMES);
+            assert_eq!(op.credentials, expected, "{}", op.name);
+            assert_eq!(credential_use(op.name), expected, "{}", op.name);
         }
+        // not every operation takes the same: the metadata is per operation
+        let distinct: std::collections::HashSet<_> = crate::operations::ALL
+            .iter()
+            .map(|op| (op.credentials.bearer, op.credentials.as_user))
+            .collect();
+        assert!(distinct.len() > 1, "{distinct:?}");
     }
 }

@@ -81,28 +81,44 @@ mod error;
 mod operation;
 mod patch;
 mod retry;
-pub mod runtime;
+mod runtime;
 mod secret;
 mod token;
 mod update;
 mod upload;
 
-pub use generated::{Client, builder, multipart, operations, types};
+pub use generated::{Client, builder, multipart, types};
 
-pub use client::{
-    ClientBuilder, ClientState, Credential, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    RequestOptions, USER_AGENT_VALUE,
-};
-pub use config::{ConfigError, ENV_API_KEY, ENV_BASE_URL, ENV_CUSTOM_HEADERS, Region};
-pub use error::{Error, ErrorKind, MAX_BODY_EXCERPT};
-pub use operation::{AS_USER_HEADER, CredentialUse, Operation, SecurityKind, SecurityScheme};
+pub use client::{ClientBuilder, ClientState, Credential, RequestOptions};
+pub use config::{ConfigError, Region};
+pub use error::{Error, ErrorKind};
 pub use patch::Patch;
 pub use progenitor_client::{ByteStream, ResponseValue};
-pub use retry::{DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY};
 pub use secret::Secret;
 pub use token::UserToken;
 pub use update::MemoryUpdate;
-pub use upload::{MAX_METADATA_KEY_LEN, MetadataValue, encode_metadata, is_valid_metadata_key};
+pub use upload::MetadataValue;
+
+/// The documented values behind the client's behaviour: defaults, limits, header and
+/// environment variable names.
+pub mod constants {
+    pub use crate::client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE};
+    pub use crate::config::{ENV_API_KEY, ENV_BASE_URL, ENV_CUSTOM_HEADERS};
+    pub use crate::error::MAX_BODY_EXCERPT;
+    pub use crate::operation::AS_USER_HEADER;
+    pub use crate::retry::{
+        DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY,
+    };
+    pub use crate::upload::MAX_METADATA_KEY_LEN;
+}
+
+// The generated operation metadata and what it is made of: named by path from the generated
+// code (`crate::Operation`, `crate::CredentialUse::of`, ...) and read by the runtime and the
+// tests; public only because the generated `operations` statics are.
+#[doc(hidden)]
+pub use generated::operations;
+#[doc(hidden)]
+pub use operation::{CredentialUse, Operation, SecurityKind, SecurityScheme};
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

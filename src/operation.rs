@@ -19,6 +19,9 @@ pub struct Operation {
     /// Security requirement alternatives, each a list of scheme names (all of which apply
     /// together). Empty: the operation takes no credentials.
     pub security: &'static [&'static [&'static str]],
+    /// The credentials a request for it carries: [`CredentialUse::of`] the kinds of the schemes
+    /// `security` names, worked out when the crate is compiled.
+    pub credentials: CredentialUse,
 }
 
 /// A security scheme of the spec (`components.securitySchemes`).
@@ -57,32 +60,63 @@ pub struct CredentialUse {
     pub as_user: bool,
 }
 
-impl Operation {
-    /// Which credentials this operation takes, given the spec's security schemes.
+impl CredentialUse {
+    /// What a request carries for an operation whose security requirements name schemes of
+    /// these kinds: the bearer token for an HTTP bearer scheme, `X-As-User` for an API-key
+    /// header scheme of that header; no kinds (empty `security`), neither.
     ///
-    /// The bearer token is sent when some requirement alternative names an HTTP bearer scheme;
-    /// `X-As-User` when some alternative names an API-key header scheme for that header.
-    /// An operation with empty `security` gets neither.
-    pub fn credential_use(&self, schemes: &[SecurityScheme]) -> CredentialUse {
-        let kinds = self
-            .security
-            .iter()
-            .flat_map(|alternative| alternative.iter())
-            .filter_map(|name| schemes.iter().find(|s| s.name == *name))
-            .map(|s| s.kind);
-        let mut usage = CredentialUse::default();
-        for kind in kinds {
-            match kind {
+    /// A `const fn`: the generated metadata calls it in each operation's `static`, so it runs
+    /// when the crate is compiled, not per request.
+    pub const fn of(kinds: &[SecurityKind]) -> CredentialUse {
+        let mut usage = CredentialUse {
+            bearer: false,
+            as_user: false,
+        };
+        let mut i = 0;
+        while i < kinds.len() {
+            match kinds[i] {
                 SecurityKind::HttpBearer => usage.bearer = true,
                 SecurityKind::ApiKeyHeader(header)
-                    if header.eq_ignore_ascii_case(AS_USER_HEADER) =>
+                    if eq_ignore_ascii_case(header, AS_USER_HEADER) =>
                 {
                     usage.as_user = true
                 }
                 _ => {}
             }
+            i += 1;
         }
         usage
+    }
+}
+
+/// `str::eq_ignore_ascii_case`, usable in a `const fn`.
+const fn eq_ignore_ascii_case(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if !a[i].eq_ignore_ascii_case(&b[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl Operation {
+    /// Which credentials this operation takes, worked out from its `security` and the spec's
+    /// schemes at run time: what [`Operation::credentials`] holds (the tests compare them).
+    pub fn credential_use(&self, schemes: &[SecurityScheme]) -> CredentialUse {
+        let kinds: Vec<SecurityKind> = self
+            .security
+            .iter()
+            .flat_map(|alternative| alternative.iter())
+            .filter_map(|name| schemes.iter().find(|s| s.name == *name))
+            .map(|s| s.kind)
+            .collect();
+        CredentialUse::of(&kinds)
     }
 }
 
@@ -112,6 +146,7 @@ mod tests {
             method: "GET",
             path: "/x",
             security,
+            credentials: CredentialUse::of(&[]),
         }
     }
 
@@ -151,6 +186,16 @@ mod tests {
         assert_eq!(op(&[]).credential_use(SCHEMES), CredentialUse::default());
         // `{}` as an alternative (optional auth) names no scheme either
         assert_eq!(op(&[&[]]).credential_use(SCHEMES), CredentialUse::default());
+    }
+
+    #[test]
+    fn the_header_name_matches_in_any_case_and_only_in_full() {
+        let kinds = |header| [SecurityKind::ApiKeyHeader(header)];
+        assert!(CredentialUse::of(&kinds("x-as-user")).as_user);
+        assert!(CredentialUse::of(&kinds("X-AS-USER")).as_user);
+        assert!(!CredentialUse::of(&kinds("X-As-Use")).as_user);
+        assert!(!CredentialUse::of(&kinds("X-As-Users")).as_user);
+        assert!(!CredentialUse::of(&[SecurityKind::ApiKeyQuery("X-As-User")]).as_user);
     }
 
     #[test]

@@ -13,9 +13,9 @@
 //!   [`Error`] ([`decode`]);
 //! * a span nobody listens to is neither entered nor recorded.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
@@ -32,15 +32,58 @@ use crate::{Client, retry};
 /// Status and headers of a response whose body could not be read or decoded.
 type FailedResponse = (StatusCode, HeaderMap);
 
-thread_local! {
-    /// Left by [`decode`] when it fails, for the retry loop to put into the [`Error`]:
-    /// progenitor's errors for these cases carry no status or headers. The failure reaches
-    /// the loop within the same poll, on the same thread, so nothing can come between.
-    static FAILED_RESPONSE: Cell<Option<FailedResponse>> = const { Cell::new(None) };
+/// Why [`decode`] could not decode a response. Progenitor's errors for these cases
+/// (`ResponseBodyError`, `InvalidResponsePayload`) have no room for the status and headers, so
+/// [`decode`] hands back the response itself (`UnexpectedResponse`: status, headers, no body)
+/// with this in its extensions, and [`map_error`] takes it out again.
+#[derive(Clone)]
+struct Undecoded(Arc<Mutex<Option<UndecodedCause>>>);
+
+enum UndecodedCause {
+    /// The body could not be read.
+    Read(reqwest::Error),
+    /// The body (all of it) is not the documented JSON.
+    Json(bytes::Bytes, serde_json::Error),
 }
 
-fn take_failed_response() -> Option<FailedResponse> {
-    FAILED_RESPONSE.try_with(Cell::take).ok().flatten()
+/// Out of line: kept out of the code every successful request runs through.
+#[cold]
+#[inline(never)]
+fn undecoded<E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    cause: UndecodedCause,
+) -> progenitor_client::Error<E> {
+    let mut response = http::Response::new(reqwest::Body::from(Vec::new()));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    response
+        .extensions_mut()
+        .insert(Undecoded(Arc::new(Mutex::new(Some(cause)))));
+    progenitor_client::Error::UnexpectedResponse(response.into())
+}
+
+/// Progenitor's error for what [`decode`] could not decode, with the response's status and
+/// headers; any other error as it is.
+fn undecoded_cause<E>(
+    error: progenitor_client::Error<E>,
+) -> (progenitor_client::Error<E>, Option<FailedResponse>) {
+    use progenitor_client::Error as P;
+    let mut response = match error {
+        P::UnexpectedResponse(response) => response,
+        other => return (other, None),
+    };
+    let cause = response
+        .extensions_mut()
+        .remove::<Undecoded>()
+        .and_then(|Undecoded(cause)| cause.lock().ok()?.take());
+    let error = match cause {
+        Some(UndecodedCause::Read(e)) => P::ResponseBodyError(e),
+        Some(UndecodedCause::Json(body, e)) => P::InvalidResponsePayload(body, e),
+        None => return (P::UnexpectedResponse(response), None),
+    };
+    let headers = std::mem::take(response.headers_mut());
+    (error, Some((response.status(), headers)))
 }
 
 /// One attempt's request future, boxed (moving it, and the `send()` future around it, then
@@ -109,6 +152,10 @@ where
 }
 
 /// Sends one operation once (for builders that cannot be cloned, hence not retried).
+#[allow(
+    dead_code,
+    reason = "generated for builders that cannot be cloned; a spec may have none"
+)]
 pub fn send_unretried<T, E, Fut>(
     client: &Client,
     operation: &'static Operation,
@@ -166,13 +213,7 @@ where
                 record_success(&span, started, value.status());
                 return Ok(value);
             }
-            Err(error) => Box::pin(map_error(
-                client,
-                operation,
-                error,
-                take_failed_response(),
-                started.elapsed(),
-            )),
+            Err(error) => Box::pin(map_error(client, operation, error, started.elapsed())),
         };
         let mut error = failed.instrument(span.clone()).await;
         record_failure(&span, started, &error);
@@ -218,7 +259,7 @@ pub fn concat(parts: &[&str]) -> String {
 /// 290 bytes where progenitor's holds about 950 (its `bytes()` future and the whole
 /// response): that keeps every attempt's future (which holds this one) under the size that
 /// `malloc` serves from its per-thread cache. When the body cannot be read or decoded, the
-/// status and headers are left in [`FAILED_RESPONSE`] for the retry loop's [`Error`].
+/// error carries the status and headers (see [`Undecoded`]).
 #[doc(hidden)]
 pub fn decode<T, E>(
     mut response: reqwest::Response,
@@ -234,26 +275,13 @@ where
     async move {
         let body = match read_body(body, expected).await {
             Ok(body) => body,
-            Err(e) => {
-                leave_failed_response(status, headers);
-                return Err(progenitor_client::Error::ResponseBodyError(e));
-            }
+            Err(e) => return Err(undecoded(status, headers, UndecodedCause::Read(e))),
         };
         match serde_json::from_slice(&body) {
             Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-            Err(e) => {
-                leave_failed_response(status, headers);
-                Err(progenitor_client::Error::InvalidResponsePayload(body, e))
-            }
+            Err(e) => Err(undecoded(status, headers, UndecodedCause::Json(body, e))),
         }
     }
-}
-
-/// Out of line: kept out of the code every successful request runs through.
-#[cold]
-#[inline(never)]
-fn leave_failed_response(status: StatusCode, headers: HeaderMap) {
-    let _ = FAILED_RESPONSE.try_with(|slot| slot.set(Some((status, headers))));
 }
 
 /// The whole body: a body of one chunk as it came, more chunks copied into one buffer.
@@ -316,16 +344,16 @@ fn record_on_span(span: &tracing::Span, started: std::time::Instant, status: Opt
 }
 
 /// Maps a progenitor error to an [`Error`], reading at most [`MAX_BODY_EXCERPT`] bytes of an
-/// undocumented response's body, and scrubs the client's secrets from it. `response` is what
-/// [`decode`] left of a response whose body it could not read or decode.
+/// undocumented response's body, and scrubs the client's secrets from it.
 async fn map_error<E: serde::Serialize + std::fmt::Debug>(
     client: &Client,
     operation: &'static Operation,
     error: progenitor_client::Error<E>,
-    response: Option<FailedResponse>,
     elapsed: Duration,
 ) -> Error {
     use progenitor_client::Error as P;
+    // `response`: the status and headers of a response `decode` could not read or decode.
+    let (error, response) = undecoded_cause(error);
     let mut mapped = match error {
         P::InvalidRequest(message) | P::Custom(message) => {
             Error::new(ErrorKind::InvalidRequest, message)
@@ -541,24 +569,39 @@ mod tests {
             let error = decode::<crate::types::IndexingStatus, ()>(streamed(chunks))
                 .await
                 .unwrap_err();
+            let (error, response) = undecoded_cause(error);
             match error {
                 progenitor_client::Error::InvalidResponsePayload(got, _) => assert_eq!(got, body),
                 other => panic!("{other:?}"),
             }
-            let (status, headers) = take_failed_response().expect("status and headers left");
+            let (status, headers) = response.expect("status and headers kept");
             assert_eq!(status, StatusCode::CREATED);
             assert_eq!(headers["x-request-id"], "r-1");
-            assert!(take_failed_response().is_none(), "taken once");
         }
         let broken = streamed(vec![Ok("{"), Err("connection reset")]);
         let error = decode::<crate::types::IndexingStatus, ()>(broken)
             .await
             .unwrap_err();
+        let (error, response) = undecoded_cause(error);
         assert!(
             matches!(error, progenitor_client::Error::ResponseBodyError(_)),
             "{error:?}"
         );
-        assert_eq!(take_failed_response().unwrap().1["x-request-id"], "r-1");
+        assert_eq!(response.unwrap().1["x-request-id"], "r-1");
+    }
+
+    #[tokio::test]
+    async fn an_unexpected_response_is_not_taken_for_an_undecoded_one() {
+        let error = progenitor_client::Error::<()>::UnexpectedResponse(streamed(vec![Ok("x")]));
+        let (error, response) = undecoded_cause(error);
+        assert!(response.is_none());
+        match error {
+            progenitor_client::Error::UnexpectedResponse(unexpected) => {
+                assert_eq!(unexpected.status(), StatusCode::CREATED);
+                assert_eq!(unexpected.text().await.unwrap(), "x", "body left to read");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]
@@ -579,7 +622,6 @@ mod tests {
         assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
         assert_eq!(error.status(), Some(StatusCode::CREATED));
         assert_eq!(error.headers()["x-request-id"], "r-1");
-        assert!(take_failed_response().is_none(), "the loop took them");
     }
 
     #[test]

@@ -55,19 +55,19 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn f(client: hyperspell::Client) -> Result<(), hyperspell::Error> {
-    /// let token = client.user_token("user_123").await?;
+    /// let token = client.mint_user_token("user_123").await?;
     /// let user_client = client.with_user_token(&token);
     /// println!("valid until {}", token.expires_at);
     /// # Ok(()) }
     /// ```
-    pub async fn user_token(&self, user_id: impl Into<String>) -> Result<UserToken, Error> {
-        self.user_token_with(types::UserTokenRequest::builder().user_id(user_id.into()))
+    pub async fn mint_user_token(&self, user_id: impl Into<String>) -> Result<UserToken, Error> {
+        self.mint_user_token_with(types::UserTokenRequest::builder().user_id(user_id.into()))
             .await
     }
 
     /// Mints a user token with every option of the request (`expires_in` such as `"2h"`,
     /// `origin` for CSRF binding).
-    pub async fn user_token_with(
+    pub async fn mint_user_token_with(
         &self,
         request: impl TryInto<types::UserTokenRequest, Error: std::fmt::Display>,
     ) -> Result<UserToken, Error> {

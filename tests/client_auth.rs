@@ -5,7 +5,8 @@
 mod client_support;
 
 use client_support::{KEY, client, indexing_status, token_response, user_token_body};
-use hyperspell::{Client, ClientBuilder, RequestOptions, USER_AGENT_VALUE};
+use hyperspell::constants::USER_AGENT_VALUE;
+use hyperspell::{Client, ClientBuilder, RequestOptions};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -246,7 +247,7 @@ async fn user_token_helper_keeps_the_token_out_of_debug() {
         .respond_with(ResponseTemplate::new(200).set_body_json(token_response()))
         .mount(&server)
         .await;
-    let token = client(&server).user_token("user_1").await.unwrap();
+    let token = client(&server).mint_user_token("user_1").await.unwrap();
     assert_eq!(token.token.expose(), "jwt-user-token-abcdef");
     assert!(!format!("{token:?}").contains("jwt-user-token"));
     assert!(!token.is_expired());
@@ -254,7 +255,7 @@ async fn user_token_helper_keeps_the_token_out_of_debug() {
         serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
     assert_eq!(body, json!({"user_id": "user_1"}));
     let with_options = client(&server)
-        .user_token_with(
+        .mint_user_token_with(
             hyperspell::types::UserTokenRequest::builder()
                 .user_id("u2".to_owned())
                 .expires_in(Some("2h".to_owned())),

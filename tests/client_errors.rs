@@ -6,7 +6,8 @@
 mod client_support;
 
 use client_support::{client, indexing_status};
-use hyperspell::{Client, ErrorKind, MAX_BODY_EXCERPT, RequestOptions};
+use hyperspell::constants::MAX_BODY_EXCERPT;
+use hyperspell::{Client, ErrorKind, RequestOptions};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -33,7 +33,7 @@ async fn typed_mocks_answer_the_client() {
         .build()
         .unwrap();
 
-    let token = client.user_token("user_1").await.unwrap();
+    let token = client.mint_user_token("user_1").await.unwrap();
     assert_eq!(token.token.expose(), "mock-token");
     minted.assert_async().await;
 

@@ -12,6 +12,7 @@ use crate::load::Spec;
 use crate::naming::{self, Operation};
 use crate::normalize;
 
+#[cfg(feature = "contract")]
 mod contract;
 mod extra_fields;
 mod mock_fixes;
@@ -40,7 +41,8 @@ pub struct Options {
     pub flavor: Flavor,
     /// Also generate progenitor's typed httpmock helpers.
     pub mock: bool,
-    /// Also generate the contract-test calls ([`Generated::contract`]).
+    /// Also generate the contract-test calls ([`Generated::contract`]); needs the cargo
+    /// feature `contract` (test builds only), an error without it.
     pub contract: bool,
 }
 
@@ -144,10 +146,13 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
     timings.lap("unions + send wrappers");
     let code = prettyplease::unparse(&file);
     timings.lap("prettyplease");
-    let contract = options
-        .contract
-        .then(|| contract::calls(&doc, &operations, &multipart_ops, &file));
-    timings.lap("contract calls");
+    let contract = if options.contract {
+        let calls = contract_calls(spec, &doc, &operations, &multipart_ops, &file)?;
+        timings.lap("contract calls");
+        Some(calls)
+    } else {
+        None
+    };
 
     let mock = if options.mock {
         // A fresh generator: `httpmock` registers the component types again.
@@ -191,6 +196,34 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
         document: doc,
         timings: timings.laps,
     })
+}
+
+/// The contract-test calls (see `generate/contract.rs`).
+#[cfg(feature = "contract")]
+fn contract_calls(
+    _spec: &Spec,
+    doc: &Value,
+    operations: &[Operation],
+    multipart_ops: &[multipart::MultipartOperation],
+    file: &syn::File,
+) -> Result<String, Diagnostic> {
+    Ok(contract::calls(doc, operations, multipart_ops, file))
+}
+
+/// Without the `contract` feature there is no contract generator to run.
+#[cfg(not(feature = "contract"))]
+fn contract_calls(
+    spec: &Spec,
+    _doc: &Value,
+    _operations: &[Operation],
+    _multipart_ops: &[multipart::MultipartOperation],
+    _file: &syn::File,
+) -> Result<String, Diagnostic> {
+    Err(Diagnostic::new(
+        &spec.file,
+        "contract calls were asked for, but hyperspell-codegen was built without its `contract` feature",
+    )
+    .help("depend on hyperspell-codegen with `features = [\"contract\"]` where the contract tests are built"))
 }
 
 /// Wall time of each stage, for `xtask generate --time`.

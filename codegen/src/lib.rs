@@ -12,6 +12,7 @@ pub mod generate;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+pub mod refs;
 
 pub use diagnostic::{Diagnostic, Note};
 pub use generate::{Flavor, Generated, Options, generate};

@@ -2,12 +2,15 @@
 //! generated typed builders, once with only the required inputs and once with every optional
 //! input set, with values synthesized from the normalized schemas.
 //!
-//! The output is meant to be `include!`d by a test (the `hyperspell` crate's
-//! `tests/contract.rs`), which sends the calls to a validating mock server (Steady). It
-//! expects these items in scope where it is included:
+//! The output is meant to be `include!`d by a test (for this workspace,
+//! `contract-tests/tests/contract.rs`, whose `build.rs` writes it), which sends the calls to a
+//! validating mock server (Steady). Only such a test asks for it (cargo feature `contract`): a
+//! client's own build never runs this module. It names no client crate; it expects these
+//! items in scope where it is included:
 //!
-//! * `hyperspell` (the crate) and `types` (= `hyperspell::types`);
-//! * `enum Failure { Generator(String), Input(String), Api(hyperspell::Error) }`;
+//! * `client_crate`, the generated client crate (e.g. `use my_client as client_crate;`), and
+//!   `types` (= `client_crate::types`);
+//! * `enum Failure { Generator(String), Input(String), Api(client_crate::Error) }`;
 //! * `fn input<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T, Failure>`,
 //!   which deserializes a synthesized JSON value into a parameter or body type (a value our
 //!   own types refuse is an `Input` failure: the synthesizer and the types disagree).
@@ -89,7 +92,7 @@ pub fn calls(
             #[doc = #doc_line]
             #[allow(unused_mut, unused_variables, clippy::let_and_return)]
             async fn #function(
-                client: &hyperspell::Client,
+                client: &client_crate::Client,
                 all: bool,
             ) -> Result<(u16, reqwest::header::HeaderMap), Failure> {
                 #body
@@ -105,7 +108,7 @@ pub fn calls(
 
         /// Sends the contract call for operation `name`; `all`: with every optional input.
         pub async fn call(
-            client: &hyperspell::Client,
+            client: &client_crate::Client,
             name: &str,
             all: bool,
         ) -> Result<(u16, reqwest::header::HeaderMap), Failure> {
@@ -327,8 +330,7 @@ fn operation_calls(
             .and_then(Value::as_object)
             .ok_or("request body without content")?;
         let body_is_required = body.get("required") == Some(&Value::Bool(true));
-        if let Some(media) = content
-            .get("multipart/form-data")
+        if let Some(media) = crate::refs::media_type_entry(content, "multipart/form-data")
             .filter(|_| taken.is_some())
         {
             let schema = synth.flatten(media.get("schema").unwrap_or(&json!({})));
@@ -663,7 +665,7 @@ impl BuilderField {
 
 fn file_part() -> TokenStream {
     quote! {
-        hyperspell::multipart::FilePart::bytes(&b"contract test file\n"[..])
+        client_crate::multipart::FilePart::bytes(&b"contract test file\n"[..])
             .file_name("contract.txt")
             .mime_type("text/plain")
     }
@@ -683,7 +685,7 @@ fn items(value: &Value) -> Vec<Value> {
     }
 }
 
-/// A builder field type as the test names it: `super::x` → `hyperspell::x`, a body's
+/// A builder field type as the test names it: `super::x` → `client_crate::x`, a body's
 /// `types::builder::X` → `types::X` (the setter converts).
 fn test_side_type(ty: &Type) -> TokenStream {
     let mut ty = ty.clone();
@@ -703,7 +705,7 @@ fn test_side_type(ty: &Type) -> TokenStream {
             }
         } else if segments.first().is_some_and(|s| s == "super") {
             path.path.leading_colon = None;
-            path.path.segments[0] = format_ident!("hyperspell").into();
+            path.path.segments[0] = format_ident!("client_crate").into();
         }
     }
     quote! { #ty }
@@ -725,21 +727,7 @@ struct Synth<'a> {
 impl Synth<'_> {
     /// Follows local `$ref`s.
     fn resolve<'v>(&'v self, value: &'v Value) -> &'v Value {
-        let mut current = value;
-        for _ in 0..32 {
-            let Some(pointer) = current
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-            else {
-                return current;
-            };
-            match self.doc.pointer(pointer) {
-                Some(target) => current = target,
-                None => return current,
-            }
-        }
-        current
+        crate::refs::resolve(self.doc, value)
     }
 
     fn is_array(&self, schema: &Value) -> bool {

@@ -672,24 +672,7 @@ fn responses(
     (success, error, arms)
 }
 
-/// Follows a local `$ref`.
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..32 {
-        match current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(pointer) => match doc.pointer(pointer) {
-                Some(target) => current = target,
-                None => return current,
-            },
-            None => return current,
-        }
-    }
-    current
-}
+use crate::refs::resolve;
 
 /// The `multipart` module: `FilePart`, a file form field that can be sent again.
 fn support_module() -> TokenStream {

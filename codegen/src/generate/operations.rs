@@ -1,5 +1,9 @@
 //! Per-operation metadata the runtime needs and progenitor does not emit: the spec's
 //! operationId, method, path and security requirements, and the security schemes.
+//!
+//! Each operation also carries the credentials it takes, worked out when the client is
+//! compiled: `crate::CredentialUse::of(&[kinds])`, a `const fn` of the kinds of the security
+//! schemes its requirements name (which kind means which credential is the runtime's rule).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,6 +15,11 @@ use crate::naming::Operation;
 /// `pub mod operations { pub static ADD: crate::Operation = ...; ... }`.
 pub fn metadata(doc: &Value, operations: &[Operation]) -> TokenStream {
     let global = doc.get("security");
+    let schemes = security_schemes(doc);
+    let kind_of: std::collections::HashMap<&str, &TokenStream> = schemes
+        .iter()
+        .map(|(name, kind)| (name.as_str(), kind))
+        .collect();
     let statics = operations.iter().map(|operation| {
         let ident = operation_const(operation);
         let operation_id = operation.operation_id.clone().unwrap_or_default();
@@ -21,6 +30,15 @@ pub fn metadata(doc: &Value, operations: &[Operation]) -> TokenStream {
             .pointer(&operation.pointer)
             .and_then(|op| op.get("security"));
         let alternatives = requirement_alternatives(own.or(global));
+        // The kind of every scheme some alternative names, once per scheme (a name the
+        // document does not declare is no credential).
+        let mut named: Vec<&str> = Vec::new();
+        for name in alternatives.iter().flatten() {
+            if kind_of.contains_key(name.as_str()) && !named.contains(&name.as_str()) {
+                named.push(name.as_str());
+            }
+        }
+        let kinds = named.iter().map(|name| kind_of[name]);
         let alternatives = alternatives
             .iter()
             .map(|schemes| quote! { &[#(#schemes),*] });
@@ -33,6 +51,7 @@ pub fn metadata(doc: &Value, operations: &[Operation]) -> TokenStream {
                 method: #method,
                 path: #path,
                 security: &[#(#alternatives),*],
+                credentials: crate::CredentialUse::of(&[#(#kinds),*]),
             };
         }
     });
@@ -42,7 +61,9 @@ pub fn metadata(doc: &Value, operations: &[Operation]) -> TokenStream {
         let name = &operation.rust_name;
         quote! { #name => Some(&#ident), }
     });
-    let schemes = security_schemes(doc);
+    let schemes = schemes
+        .iter()
+        .map(|(name, kind)| quote! { crate::SecurityScheme { name: #name, kind: #kind } });
     quote! {
         /// What the spec says about each operation, for the runtime (auth, errors, tracing).
         pub mod operations {
@@ -79,7 +100,8 @@ fn requirement_alternatives(security: Option<&Value>) -> Vec<Vec<String>> {
         .unwrap_or_default()
 }
 
-fn security_schemes(doc: &Value) -> Vec<TokenStream> {
+/// (name, `crate::SecurityKind` expression) of every scheme in `components.securitySchemes`.
+fn security_schemes(doc: &Value) -> Vec<(String, TokenStream)> {
     let Some(schemes) = doc
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object)
@@ -107,7 +129,7 @@ fn security_schemes(doc: &Value) -> Vec<TokenStream> {
                 }
                 _ => quote! { crate::SecurityKind::Other },
             };
-            quote! { crate::SecurityScheme { name: #name, kind: #kind } }
+            (name.clone(), kind)
         })
         .collect()
 }

@@ -68,13 +68,16 @@ fn cursor_page(doc: &Value, operation: &Operation) -> Option<CursorPage> {
         .flatten()
         .filter_map(Value::as_array)
         .flatten()
-        .any(|p| resolve(doc, p).is_some_and(|p| p["name"] == "cursor" && p["in"] == "query"));
+        .any(|p| {
+            let p = crate::refs::resolve(doc, p);
+            p["name"] == "cursor" && p["in"] == "query"
+        });
     if !has_cursor {
         return None;
     }
     let responses = op.get("responses")?.as_object()?;
     let success = responses.iter().find(|(code, _)| code.starts_with('2'))?.1;
-    let page_ref = resolve(doc, success)?
+    let page_ref = crate::refs::resolve(doc, success)
         .pointer("/content/application~1json/schema/$ref")?
         .as_str()?
         .to_owned();
@@ -100,12 +103,4 @@ fn cursor_page(doc: &Value, operation: &Operation) -> Option<CursorPage> {
         items_field: heck::ToSnakeCase::to_snake_case(items_field.as_str()),
         cursor_optional: nullable || !required,
     })
-}
-
-/// Follows a local `$ref` (one level is enough for parameters and responses).
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> Option<&'a Value> {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => doc.pointer(reference.strip_prefix('#')?),
-        None => Some(value),
-    }
 }

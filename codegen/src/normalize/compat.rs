@@ -187,21 +187,7 @@ fn path_parameters(
     kept
 }
 
-/// Follows a chain of local `$ref`s in `root`.
-fn resolve<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..64 {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some(target) =
-            super::refs::local_pointer(reference).and_then(|p| root.pointer(&p).map(|_| p))
-        else {
-            break;
-        };
-        value = root.pointer(&target).expect("checked");
-    }
-    value
-}
+use crate::refs::resolve;
 
 fn operation(ctx: &mut Ctx, root: &Value, operation: &mut Object, at: &str, hoisted: &mut Hoisted) {
     if let Some(parameters) = operation.get_mut("parameters") {
@@ -448,20 +434,7 @@ fn parameter(ctx: &mut Ctx, parameter: &mut Object, at: &str) {
 
 // ----- request bodies -----
 
-/// The media type without parameters, lower case.
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn is_json(media_type: &str) -> bool {
-    let essence = essence(media_type);
-    essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
-}
+use crate::refs::{is_json_media_type as is_json, media_type_essence as essence};
 
 /// The media type to keep of several: `application/json`, then another JSON one, then the first.
 fn preferred(content: &Object) -> Option<String> {

@@ -13,10 +13,10 @@ use super::Ctx;
 use super::visit::for_each_schema;
 
 pub(super) fn exclusive_unions(ctx: &mut Ctx, doc: &mut Value) {
-    let components = doc
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or(Value::Null);
+    // The schemas branches refer to (`doc` itself is being changed by the walk).
+    let components = serde_json::json!({"components": {
+        "schemas": doc.pointer("/components/schemas").cloned().unwrap_or(Value::Null)
+    }});
     let mut changed = Vec::new();
     for_each_schema(doc, &mut |pointer, object, _| {
         if object.contains_key("discriminator") {
@@ -46,8 +46,10 @@ pub(super) fn exclusive_unions(ctx: &mut Ctx, doc: &mut Value) {
 
 /// Whether some property is pinned to one value in every branch, a different value each.
 fn pinned_property_excludes(branches: &[Value], components: &Value) -> bool {
-    let objects: Option<Vec<&Map<String, Value>>> =
-        branches.iter().map(|b| resolve(b, components)).collect();
+    let objects: Option<Vec<&Map<String, Value>>> = branches
+        .iter()
+        .map(|b| crate::refs::resolve(components, b).as_object())
+        .collect();
     let Some(objects) = objects else {
         return false;
     };
@@ -73,17 +75,6 @@ fn pinned_value<'a>(object: &'a Map<String, Value>, property: &str) -> Option<&'
     match schema.get("enum")?.as_array()?.as_slice() {
         [only] if !only.is_null() => Some(only),
         _ => None,
-    }
-}
-
-/// The object schema of a branch: inline, or one local `$ref` into `components.schemas`.
-fn resolve<'a>(branch: &'a Value, components: &'a Value) -> Option<&'a Map<String, Value>> {
-    let object = branch.as_object()?;
-    match object.get("$ref").and_then(Value::as_str) {
-        Some(reference) => components
-            .get(reference.strip_prefix("#/components/schemas/")?)?
-            .as_object(),
-        None => Some(object),
     }
 }
 

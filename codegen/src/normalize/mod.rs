@@ -46,7 +46,7 @@ pub fn normalize(spec: &Spec) -> Result<(Value, Vec<Note>), Diagnostic> {
     let mut doc = spec.doc.clone();
     let mut ctx = Ctx::new(spec);
     document::document(&mut ctx, &mut doc)?;
-    refs::materialize_hoisted(&mut ctx, &mut doc)?;
+    refs::materialize_hoisted(&mut ctx, &mut doc, schema::schema)?;
     exclusive::exclusive_unions(&mut ctx, &mut doc);
     compat::compat(&mut ctx, &mut doc);
     Ok((doc, ctx.finish()))

@@ -8,33 +8,10 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, join, schema};
+use super::{Ctx, join};
 use crate::diagnostic::{Diagnostic, pointer_segments};
 
-/// The JSON pointer of a local reference (`#/a/b%20c` → `/a/b c`), `None` for external ones.
-pub(super) fn local_pointer(reference: &str) -> Option<String> {
-    let fragment = reference.strip_prefix('#')?;
-    Some(percent_decode(fragment))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
-}
+pub(super) use crate::refs::local_pointer;
 
 /// Checks the reference found at `at` (the object holding `$ref`) and returns the JSON pointer of
 /// its target in the loaded document.
@@ -208,9 +185,14 @@ pub(super) fn hoist_schema(ctx: &mut Ctx, target: &str) -> String {
     )
 }
 
-/// Adds the hoisted schemas to `components.schemas`, normalized. Normalizing one may hoist
-/// more, hence the loop.
-pub(super) fn materialize_hoisted(ctx: &mut Ctx, doc: &mut Value) -> Result<(), Diagnostic> {
+/// Adds the hoisted schemas to `components.schemas`, normalized by `normalize_schema` (the
+/// schema pass, passed in so that it and this module do not depend on each other). Normalizing
+/// one may hoist more, hence the loop.
+pub(super) fn materialize_hoisted(
+    ctx: &mut Ctx,
+    doc: &mut Value,
+    normalize_schema: impl Fn(&mut Ctx, &mut Value, &str) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
     let mut done: Vec<String> = Vec::new();
     loop {
         let pending: Vec<(String, String)> = ctx
@@ -228,7 +210,7 @@ pub(super) fn materialize_hoisted(ctx: &mut Ctx, doc: &mut Value) -> Result<(), 
                 .pointer(&target)
                 .cloned()
                 .unwrap_or(Value::Null);
-            schema::schema(ctx, &mut value, &target)?;
+            normalize_schema(ctx, &mut value, &target)?;
             let root = doc.as_object_mut().expect("document is an object");
             let components = root
                 .entry("components")

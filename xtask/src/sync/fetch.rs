@@ -29,7 +29,9 @@ pub struct Limits {
 const ACCEPT_SPEC: &str = "application/yaml, application/x-yaml, text/yaml, application/vnd.oai.openapi, \
                            application/json;q=0.9, text/plain;q=0.5, */*;q=0.1";
 
-/// Progress is shown once a download has taken this long, then at most this often.
+/// Progress is shown once a download has taken this long, then at most this often
+/// (`SYNC_SPEC_PROGRESS_AFTER_MS` sets another period: the tests see progress without a slow
+/// server).
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 
 impl Source {
@@ -313,6 +315,7 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 /// second (one updating line on a terminal, one line each otherwise).
 struct Progress {
     start: Instant,
+    after: Duration,
     last: Option<Instant>,
     total: Option<u64>,
     terminal: bool,
@@ -320,8 +323,13 @@ struct Progress {
 
 impl Progress {
     fn new(total: Option<u64>) -> Progress {
+        let after = std::env::var("SYNC_SPEC_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(PROGRESS_AFTER, Duration::from_millis);
         Progress {
             start: Instant::now(),
+            after,
             last: None,
             total,
             terminal: std::io::stderr().is_terminal(),
@@ -331,8 +339,8 @@ impl Progress {
     fn update(&mut self, got: u64) {
         let now = Instant::now();
         let due = match self.last {
-            None => now.duration_since(self.start) >= PROGRESS_AFTER,
-            Some(last) => now.duration_since(last) >= PROGRESS_AFTER,
+            None => now.duration_since(self.start) >= self.after,
+            Some(last) => now.duration_since(last) >= self.after,
         };
         if due {
             self.last = Some(now);

@@ -3,7 +3,7 @@
 //! Every operation of the vendored spec is called twice through its generated typed builder
 //! (once with only the required inputs, once with every optional input set), with values
 //! synthesized from the schemas by `hyperspell-codegen` (`generate/contract.rs`, written by
-//! `build.rs` to `$OUT_DIR/hyperspell_contract.rs`). Steady checks each request against the
+//! this crate's `build.rs` to `$OUT_DIR/contract_calls.rs`). Steady checks each request against the
 //! spec and answers `400` with its reasons when the request breaks it; otherwise it answers
 //! with a response body generated from the spec, which our types must decode.
 //!
@@ -134,7 +134,8 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at: String) ->
 #[allow(clippy::all, clippy::pedantic, dead_code, unused_imports)]
 mod calls {
     use super::{Failure, decode_sample, input, types};
-    include!(concat!(env!("OUT_DIR"), "/hyperspell_contract.rs"));
+    use hyperspell as client_crate;
+    include!(concat!(env!("OUT_DIR"), "/contract_calls.rs"));
 }
 
 const STEADY_PACKAGE: &str = "@stdy/cli@0.22.2";
@@ -188,12 +189,12 @@ impl Steady {
 
     /// Starts Steady with the first launcher that works; panics listing why each failed.
     fn start(spec: &Path) -> Steady {
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut launchers: Vec<(String, Vec<String>)> = Vec::new();
         if let Some(bin) = std::env::var_os("STEADY_BIN") {
             launchers.push((bin.to_string_lossy().into_owned(), Vec::new()));
         }
-        let installed = manifest.join("target/steady/node_modules/.bin/steady");
+        let installed = workspace.join("target/steady/node_modules/.bin/steady");
         launchers.push((installed.to_string_lossy().into_owned(), Vec::new()));
         launchers.push((
             "npx".to_owned(),
@@ -407,7 +408,7 @@ async fn every_operation_matches_the_spec_in_steady() {
     // another revision to see how this client fares against it.
     let spec = match std::env::var_os("CONTRACT_STEADY_SPEC") {
         Some(path) => PathBuf::from(path),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/hyperspell.yaml"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/hyperspell.yaml"),
     };
     let steady = Steady::start(&spec);
     let base_url = steady.base_url();

@@ -1,0 +1,7 @@
+//! Contract tests of the `hyperspell` client against Steady, the validating mock server the
+//! official SDKs test against: `cargo test -p hyperspell-contract-tests` (see
+//! `tests/contract.rs`).
+//!
+//! A crate of its own so that generating the calls (`build.rs`, with `hyperspell-codegen`'s
+//! `contract` feature) happens only where these tests are built, never in a build of the
+//! client. The library itself is empty.
