@@ -568,3 +568,110 @@ fn every_component_type_with_all_properties_round_trips() {
         failures.join("\n\n")
     );
 }
+
+/// What the caller did not set does not go on the wire: every operation called with only its
+/// required inputs sends exactly the spec's required query parameters and, for a JSON body,
+/// exactly the body's required properties (no spec default filled in by the client). The
+/// requests go to a local server that records them; the spec is read on its own here, not
+/// through the generator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_inputs_only_send_exactly_the_required_fields() {
+    use std::collections::BTreeSet;
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/hyperspell.yaml"),
+    )
+    .unwrap();
+    let spec: &serde_json::Value =
+        SPEC_DOC.get_or_init(|| serde_saphyr::from_str(&text).expect("the spec parses"));
+    let resolve = |mut value: &'static serde_json::Value| {
+        while let Some(target) = value.get("$ref").and_then(|r| r.as_str()) {
+            value = spec.pointer(&target[1..]).expect("$ref resolves");
+        }
+        value
+    };
+
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .mount(&server)
+        .await;
+    let client = hyperspell::Client::builder()
+        .api_key("wire-test-key")
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .expect("client");
+
+    let mut problems = Vec::new();
+    let mut json_bodies = 0;
+    for &(name, method, path) in calls::OPERATIONS {
+        let before = server.received_requests().await.unwrap().len();
+        // The answer (`{}`) need not decode: only the request is looked at.
+        if let Err(Failure::Input(e) | Failure::Generator(e)) = calls::call(&client, name, false).await {
+            problems.push(format!("{name}: not sent: {e}"));
+            continue;
+        }
+        let requests = server.received_requests().await.unwrap();
+        let Some(request) = requests.get(before) else {
+            problems.push(format!("{name}: no request reached the server"));
+            continue;
+        };
+        let item = &spec["paths"][path];
+        let operation = &item[method.to_lowercase()];
+        let parameters = item["parameters"]
+            .as_array()
+            .into_iter()
+            .chain(operation["parameters"].as_array())
+            .flatten()
+            .map(resolve);
+        let required_query: BTreeSet<String> = parameters
+            .filter(|p| p["in"] == "query" && p["required"] == true)
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect();
+        let sent_query: BTreeSet<String> =
+            request.url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        if sent_query != required_query {
+            problems.push(format!(
+                "{name}: query {sent_query:?}, the spec requires {required_query:?}"
+            ));
+        }
+        let body_schema = operation
+            .pointer("/requestBody/content/application~1json/schema")
+            .map(resolve);
+        if let Some(schema) = body_schema {
+            json_bodies += 1;
+            let required: BTreeSet<String> = schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| r.as_str().unwrap().to_owned())
+                .collect();
+            let sent: serde_json::Value = match serde_json::from_slice(&request.body) {
+                Ok(sent) => sent,
+                Err(e) => {
+                    problems.push(format!("{name}: body is not JSON: {e}"));
+                    continue;
+                }
+            };
+            let sent: BTreeSet<String> = sent
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            if sent != required {
+                problems.push(format!("{name}: body {sent:?}, the spec requires {required:?}"));
+            }
+        }
+    }
+    eprintln!(
+        "wire: {} operations, {json_bodies} with a JSON body, {} problems",
+        calls::OPERATIONS.len(),
+        problems.len()
+    );
+    assert!(json_bodies > 0);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The spec, read once (`'static`, so `$ref`s resolve to references into it).
+static SPEC_DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
