@@ -479,9 +479,18 @@ fn keep_one(ctx: &mut Ctx, content: &mut Object, at: &str, what: &str) {
         return;
     }
     let keep = preferred(content).expect("not empty");
-    let removed: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
-    content.retain(|k, _| *k == keep);
-    ctx.note(
+    keep_only(ctx, content, at, what, &keep);
+}
+
+/// Keeps only `keep` of `content`: the others cannot be sent or read through the typed call,
+/// so this is a degraded part.
+fn keep_only(ctx: &mut Ctx, content: &mut Object, at: &str, what: &str, keep: &str) {
+    let removed: Vec<String> = content.keys().filter(|k| *k != keep).cloned().collect();
+    if removed.is_empty() {
+        return;
+    }
+    content.retain(|k, _| k == keep);
+    ctx.degrade(
         at,
         format!(
             "kept `{keep}` and removed {}: the generator handles one media type per {what}",
@@ -505,8 +514,21 @@ fn request_body(ctx: &mut Ctx, body: &mut Object, at: &str) {
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
         return;
     };
-    if content.is_empty() || content.keys().any(|k| essence(k) == "multipart/form-data") {
+    if content.is_empty() {
         return;
+    }
+    if content.keys().any(|k| essence(k) == "multipart/form-data") {
+        if content.len() == 1 || !content.keys().any(|k| is_json(k)) {
+            // The multipart generator takes operations whose only body is multipart.
+            let multipart = content
+                .keys()
+                .find(|k| essence(k) == "multipart/form-data")
+                .cloned()
+                .expect("checked");
+            keep_only(ctx, content, &content_at, "request body", &multipart);
+            return;
+        }
+        // Several bodies including JSON: progenitor takes the JSON one (below).
     }
     keep_one(ctx, content, &content_at, "request body");
     let media_type = content.keys().next().cloned().expect("not empty");
@@ -937,15 +959,63 @@ mod tests {
     }
 
     #[test]
-    fn multipart_bodies_are_left_alone() {
+    fn multipart_only_bodies_are_left_alone() {
         let content = json!({
-            "multipart/form-data": {"schema": {"type": "object"}, "encoding": {"file": {"contentType": "image/png"}}},
-            "application/json": {"schema": {"type": "object"}}
+            "multipart/form-data": {"schema": {"type": "object"}, "encoding": {"file": {"contentType": "image/png"}}}
         });
-        let (out, _) = op(
+        let (out, notes) = op(
             json!({"requestBody": {"content": content.clone()}, "responses": {"200": {"description": ""}}}),
         );
         assert_eq!(out["requestBody"]["content"], content);
+        assert!(!notes.iter().any(|n| n.degraded), "{notes:?}");
+    }
+
+    /// Failure class "more media types than expected": progenitor panics on a body offering
+    /// JSON and multipart. JSON is kept (progenitor's typed body), multipart noted as degraded.
+    #[test]
+    fn multipart_beside_json_keeps_json_and_is_degraded() {
+        let multipart = json!({"schema": {"type": "object"}});
+        let (out, notes) = op(json!({
+            "requestBody": {"content": {
+                "multipart/form-data": multipart.clone(),
+                "application/json": {"schema": {"type": "object"}}
+            }},
+            "responses": {"200": {"description": ""}}
+        }));
+        assert_eq!(
+            out["requestBody"]["content"],
+            json!({"application/json": {"schema": {"type": "object"}}})
+        );
+        let degraded: Vec<_> = notes.iter().filter(|n| n.degraded).collect();
+        assert_eq!(degraded.len(), 1, "{notes:?}");
+        assert_eq!(
+            degraded[0].pointer,
+            "/paths/~1a~1{id}/post/requestBody/content"
+        );
+        assert!(
+            degraded[0]
+                .message
+                .contains("removed `multipart/form-data`"),
+            "{notes:?}"
+        );
+
+        // Without JSON, multipart is kept (our multipart generator takes it), the rest noted.
+        let (out, notes) = op(json!({
+            "requestBody": {"content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "multipart/form-data": multipart.clone()
+            }},
+            "responses": {"200": {"description": ""}}
+        }));
+        assert_eq!(
+            out["requestBody"]["content"],
+            json!({"multipart/form-data": multipart})
+        );
+        let degraded: Vec<_> = notes.iter().filter(|n| n.degraded).collect();
+        assert!(
+            degraded.len() == 1 && degraded[0].message.contains("removed `text/csv`"),
+            "{notes:?}"
+        );
     }
 
     #[test]
