@@ -25,6 +25,16 @@ const CORPUS: &[(&str, Option<usize>)] = &[
     ("v30/07-progenitor-param-overrides.json", Some(1)),
     ("v30/08-progenitor-param-overrides.yaml", Some(1)),
     ("v30/09-progenitor-cli-gen.json", Some(1)),
+    // 105 operationIds used twice (invalid): the second of each gets a distinct name (degraded).
+    ("v30/10-gnostic-temporal.yaml", Some(226)),
+    ("v30/11-typespec-switchbot.yaml", Some(8)),
+    // Defaults of the wrong type (invalid): removed where typify would reject them.
+    ("v30/12-utoipa4-tgi.json", Some(12)),
+    ("v30/13-clerk-bapi-2025-11-10.yaml", Some(239)),
+    ("v30/14-clerk-bapi-2026-05-12.yaml", Some(249)),
+    ("v30/15-schemars-qdrant.json", Some(69)),
+    // A path parameter its path lacks (invalid): removed, noted.
+    ("v30/16-swashbuckle-sonarr-v5.json", Some(233)),
     // No `paths` at all, one webhook: a client without operations.
     ("v31/01-oai-webhook-example.yaml", Some(0)),
     ("v31/02-oai-tictactoe.yaml", Some(3)),
@@ -38,6 +48,25 @@ const CORPUS: &[(&str, Option<usize>)] = &[
     ("v31/19-swagger-parser-ref-siblings.yaml", None),
     ("v31/24-aspnetcore-eshop-catalog-v1.json", Some(13)),
     ("v31/25-aspnetcore-eshop-catalog-v2.json", Some(10)),
+    // Compiles once the collision-free type naming lands (two schemas typed
+    // `CompletionArgsStop`, two `WorkflowExecutionTraceSummaryAttributesValues`).
+    ("v31/26-speakeasy-mistral.yaml", Some(173)),
+    // `info.version` missing (invalid): an empty one stands in.
+    ("v31/27-stainless-anthropic.yaml", Some(97)),
+    ("v31/28-hand-iceberg-rest-catalog.yaml", Some(35)),
+    ("v31/29-huma-steamsets.json", Some(36)),
+    ("v31/30-hand-resend-webhooks.yaml", Some(104)),
+    ("v31/31-drf-spectacular-pokeapi.yaml", Some(100)),
+    // A boolean `exclusiveMinimum` in 3.1 (invalid) is read as 3.0's.
+    ("v31/32-speakeasy-openrouter.yaml", Some(97)),
+    ("v31/33-swagger-php-coolify.yaml", Some(275)),
+    ("v31/34-fastapi-phoenix.json", Some(121)),
+    // Compiles once the collision-free type naming lands (two schemas typed `VariableValue`).
+    ("v31/35-hand-figma.yaml", Some(47)),
+    // A default its own oneOf does not accept (invalid): removed.
+    ("v31/36-hand-assemblyai.yaml", Some(10)),
+    // OAuth2 flow without `scopes` (invalid): taken as none.
+    ("v31/37-litestar-fullstack.json", Some(79)),
 ];
 
 /// What the invalid documents fail with: (file, pieces of the message, in order).
