@@ -587,18 +587,18 @@ fn request_body(ctx: &mut Ctx, body: &mut Object, at: &str) {
     if content.is_empty() {
         return;
     }
-    if content.keys().any(|k| essence(k) == "multipart/form-data") {
-        if content.len() == 1 || !content.keys().any(|k| is_json(k)) {
-            // The multipart generator takes operations whose only body is multipart.
-            let multipart = content
-                .keys()
-                .find(|k| essence(k) == "multipart/form-data")
-                .cloned()
-                .expect("checked");
-            keep_only(ctx, content, &content_at, "request body", &multipart);
-            return;
-        }
-        // Several bodies including JSON: progenitor takes the JSON one (below).
+    // With JSON beside it, progenitor takes the JSON body (below); else the multipart
+    // generator takes operations whose only body is multipart.
+    if content.keys().any(|k| essence(k) == "multipart/form-data")
+        && (content.len() == 1 || !content.keys().any(|k| is_json(k)))
+    {
+        let multipart = content
+            .keys()
+            .find(|k| essence(k) == "multipart/form-data")
+            .cloned()
+            .expect("checked");
+        keep_only(ctx, content, &content_at, "request body", &multipart);
+        return;
     }
     keep_one(ctx, content, &content_at, "request body");
     let media_type = content.keys().next().cloned().expect("not empty");
