@@ -34,6 +34,13 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // Parts generated with a fallback: the build goes on, the user is told where and what.
+    for note in generated.notes.iter().filter(|n| n.degraded) {
+        println!(
+            "cargo::warning={}",
+            note.display_in(&spec.display().to_string())
+        );
+    }
     write(&out_dir.join("hyperspell_client.rs"), &generated.code);
     if let Some(mock) = &generated.mock {
         write(&out_dir.join("hyperspell_mock.rs"), mock);

@@ -97,6 +97,42 @@ pub fn pointer_segments(pointer: &str) -> Vec<String> {
 pub struct Note {
     pub pointer: String,
     pub message: String,
+    /// A part of the API generated less faithfully than the document describes it (a schema
+    /// typed as `serde_json::Value`, a media type or an operation left out, a renamed
+    /// operation). `--strict` turns these into errors; the others only say what was adapted.
+    pub degraded: bool,
+    /// 1-based line and column in the source, filled for degraded notes.
+    pub line_col: Option<(usize, usize)>,
+}
+
+impl Note {
+    /// A change that keeps what the document means (or only drops what the client never uses).
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Note {
+            pointer: pointer.into(),
+            message: message.into(),
+            degraded: false,
+            line_col: None,
+        }
+    }
+
+    /// A part generated with a fallback: see [`Note::degraded`].
+    pub fn fallback(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Note {
+            degraded: true,
+            ..Note::new(pointer, message)
+        }
+    }
+
+    /// `file:line:col: degraded: message (at pointer)`, the form `build.rs` and `xtask` print.
+    pub fn display_in(&self, file: &str) -> String {
+        let place = match self.line_col {
+            Some((line, col)) => format!("{file}:{line}:{col}"),
+            None => file.to_owned(),
+        };
+        let kind = if self.degraded { "degraded" } else { "note" };
+        format!("{place}: {kind}: {} (at {})", self.message, self.pointer)
+    }
 }
 
 impl fmt::Display for Note {

@@ -147,7 +147,36 @@ fn check_is_openapi(file: &str, text: &str, doc: &Value) -> Result<(), Diagnosti
 ///
 /// Only used on error paths, so it re-parses instead of keeping a map for every node.
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    let target = pointer_segments(pointer);
+    locate_all(text, &[pointer]).pop().flatten()
+}
+
+/// [`locate`] for several pointers in one pass over the text (for the notes of one document).
+/// A pointer to a node that does not exist gets its deepest existing parent.
+pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
+    let targets: Vec<Vec<String>> = pointers.iter().map(|p| pointer_segments(p)).collect();
+    // Per target: (depth matched, place).
+    let mut best: Vec<Option<(usize, (usize, usize))>> = vec![None; targets.len()];
+    let mut exact = 0;
+    walk_nodes(text, |path, line, col| {
+        for (target, best) in targets.iter().zip(best.iter_mut()) {
+            if path.len() > target.len() || path.iter().zip(target).any(|(a, b)| a != b) {
+                continue;
+            }
+            if best.is_none_or(|(depth, _)| path.len() > depth) {
+                *best = Some((path.len(), (line, col)));
+                if path.len() == target.len() {
+                    exact += 1;
+                }
+            }
+        }
+        exact == targets.len()
+    });
+    best.into_iter().map(|b| b.map(|(_, at)| at)).collect()
+}
+
+/// Calls `visit(path, line, col)` for every node (and every mapping key, with the key's own
+/// path) in document order, until it returns `true`.
+fn walk_nodes(text: &str, mut visit: impl FnMut(&[String], usize, usize) -> bool) {
     // A stack of containers: for mappings, the pending key (None while expecting a key);
     // for sequences, the next index.
     enum Frame {
@@ -161,17 +190,6 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     }
     let mut stack: Vec<Frame> = Vec::new();
     let mut path: Vec<String> = Vec::new();
-    let mut best: Option<(usize, (usize, usize))> = None;
-
-    let note = |path: &Vec<String>,
-                line: usize,
-                col: usize,
-                best: &mut Option<(usize, (usize, usize))>| {
-        let common = path.iter().zip(&target).take_while(|(a, b)| a == b).count();
-        if common == path.len() && best.is_none_or(|(depth, _)| common > depth) {
-            *best = Some((common, (line, col)));
-        }
-    };
 
     for event in Parser::new_from_str(text) {
         let Ok((event, span)) = event else { break };
@@ -191,11 +209,8 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
                         *key = Some(value.to_string());
                         *expecting_key = false;
                         path.push(value.to_string());
-                        note(&path, line, col, &mut best);
-                        if path.len() == target.len()
-                            && best.is_some_and(|(d, _)| d == target.len())
-                        {
-                            return best.map(|(_, at)| at);
+                        if visit(&path, line, col) {
+                            return;
                         }
                         path.pop();
                         continue;
@@ -216,7 +231,9 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
             };
             if let Some(segment) = &segment {
                 path.push(segment.clone());
-                note(&path, line, col, &mut best);
+                if visit(&path, line, col) {
+                    return;
+                }
             }
             match event {
                 Event::MappingStart(..) => stack.push(Frame::Map {
@@ -245,7 +262,6 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
             }
         }
     }
-    best.map(|(_, at)| at)
 }
 
 #[cfg(test)]

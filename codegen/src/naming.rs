@@ -3,14 +3,18 @@
 //! FastAPI operationIds are `<function>_<path with \W as _>_<method>`; when an id has that
 //! suffix, the Rust name is `<function>`. Otherwise it is the operationId in snake case, and an
 //! operation without an id is named from its method and path.
+//!
+//! Names are unique: a stripped name that collides falls back to the full operationId; an
+//! operationId used twice (invalid, but real specs do it) keeps its name on the first
+//! operation in document order, and the others get `<name>_<method>`, else
+//! `<name>_<method>_<path words>`, else a number — each with a degraded [`Note`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, escape_pointer_segment};
-use crate::load::Spec;
+use crate::diagnostic::{Note, escape_pointer_segment};
 
 /// The HTTP methods an OpenAPI path item can hold, in document order of the spec.
 pub const METHODS: [&str; 8] = [
@@ -41,11 +45,12 @@ impl Operation {
     }
 }
 
-/// Lists the operations of `paths` in document order and names them.
-pub fn name_operations(spec: &Spec, doc: &Value) -> Result<Vec<Operation>, Diagnostic> {
+/// Lists the operations of `paths` in document order and names them, uniquely; the notes say
+/// which operations could not get the name their operationId asks for.
+pub fn name_operations(doc: &Value) -> (Vec<Operation>, Vec<Note>) {
     let mut operations = Vec::new();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return Ok(operations);
+        return (operations, Vec::new());
     };
     for (path, item) in paths {
         let Some(item) = item.as_object() else {
@@ -71,8 +76,8 @@ pub fn name_operations(spec: &Spec, doc: &Value) -> Result<Vec<Operation>, Diagn
             });
         }
     }
-    check_unique(spec, &mut operations)?;
-    Ok(operations)
+    let notes = make_unique(&mut operations);
+    (operations, notes)
 }
 
 /// The Rust method name for one operation.
@@ -148,9 +153,9 @@ fn make_identifier(name: &str) -> String {
     name
 }
 
-/// Stripped names that collide fall back to the full operationId; what still collides is an
-/// error naming both operations.
-fn check_unique(spec: &Spec, operations: &mut [Operation]) -> Result<(), Diagnostic> {
+/// Stripped names that collide fall back to the full operationId; what still collides is
+/// renamed (see the module doc), with a note naming both operations.
+fn make_unique(operations: &mut [Operation]) -> Vec<Note> {
     let mut first: BTreeMap<String, usize> = BTreeMap::new();
     let mut collided = Vec::new();
     for (index, operation) in operations.iter().enumerate() {
@@ -167,26 +172,43 @@ fn check_unique(spec: &Spec, operations: &mut [Operation]) -> Result<(), Diagnos
             operation.rust_name = make_identifier(id);
         }
     }
-    let mut seen: BTreeMap<&str, &Operation> = BTreeMap::new();
-    for operation in operations.iter() {
-        if let Some(other) = seen.insert(&operation.rust_name, operation) {
-            let what = match (&operation.operation_id, &other.operation_id) {
-                (Some(a), Some(b)) if a == b => format!("duplicate operationId `{a}`"),
-                _ => format!(
-                    "two operations get the same Rust name `{}`",
-                    operation.rust_name
-                ),
-            };
-            return Err(spec
-                .error_at(
-                    &format!("{}/operationId", operation.pointer),
-                    format!("{what}: {} and {}", other.label(), operation.label()),
-                )
-                .operation(operation.label())
-                .help("give each operation a unique operationId"));
-        }
+    let mut taken: BTreeSet<String> = operations.iter().map(|o| o.rust_name.clone()).collect();
+    let mut named: BTreeMap<String, usize> = BTreeMap::new();
+    let mut notes = Vec::new();
+    for index in 0..operations.len() {
+        let name = operations[index].rust_name.clone();
+        let Some(&other) = named.get(&name) else {
+            named.insert(name, index);
+            continue;
+        };
+        let operation = &operations[index];
+        let method = operation.method.to_lowercase();
+        let candidates = [
+            format!("{name}_{method}"),
+            format!("{name}_{method}_{}", path_words(&operation.path)),
+        ];
+        let unique = candidates
+            .into_iter()
+            .map(|c| make_identifier(&c))
+            .chain((2..).map(|n| format!("{name}_{n}")))
+            .find(|c| !taken.contains(c))
+            .expect("an unbounded sequence");
+        let what = match (&operation.operation_id, &operations[other].operation_id) {
+            (Some(a), Some(b)) if a == b => format!("operationId `{a}` is also used by"),
+            _ => format!("the name `{name}` is also taken by"),
+        };
+        notes.push(Note::fallback(
+            format!("{}/operationId", operation.pointer),
+            format!(
+                "{what} {}: this operation is named `{unique}` instead",
+                operations[other].label()
+            ),
+        ));
+        taken.insert(unique.clone());
+        named.insert(unique.clone(), index);
+        operations[index].rust_name = unique;
     }
-    Ok(())
+    notes
 }
 
 #[cfg(test)]
@@ -233,44 +255,42 @@ mod tests {
         assert_eq!(rust_name("delete", "/", None), "delete_root");
     }
 
-    fn spec_with(paths: Value) -> Spec {
+    fn names(paths: Value) -> (Vec<String>, Vec<Note>) {
         let doc = serde_json::json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths});
-        Spec {
-            file: "t.json".into(),
-            text: doc.to_string(),
-            doc,
-        }
+        let (operations, notes) = name_operations(&doc);
+        (operations.into_iter().map(|o| o.rust_name).collect(), notes)
     }
 
     #[test]
     fn stripped_collisions_fall_back_to_the_full_id() {
-        let spec = spec_with(serde_json::json!({
+        let (names, notes) = names(serde_json::json!({
             "/a": {"get": {"operationId": "list_a_get"}},
             "/b": {"get": {"operationId": "list_b_get"}}
         }));
-        let names: Vec<_> = name_operations(&spec, &spec.doc)
-            .unwrap()
-            .into_iter()
-            .map(|o| o.rust_name)
-            .collect();
         assert_eq!(names, ["list_a_get", "list_b_get"]);
+        assert!(notes.is_empty());
     }
 
+    /// Failure class "duplicate operationId" (a GET and a HEAD of one path, one RPC on two
+    /// routes): it used to refuse the document; now the later operations get distinct,
+    /// deterministic names and a degraded note naming both.
     #[test]
-    fn duplicate_ids_are_an_error_naming_both() {
-        let spec = spec_with(serde_json::json!({
-            "/a": {"get": {"operationId": "same"}},
-            "/b": {"post": {"operationId": "same"}}
+    fn duplicate_ids_get_distinct_names_with_a_note() {
+        let (names, notes) = names(serde_json::json!({
+            "/a": {"get": {"operationId": "same"}, "head": {"operationId": "same"}},
+            "/b": {"get": {"operationId": "same"}},
+            "/c": {"get": {"operationId": "same_get"}}
         }));
-        let err = name_operations(&spec, &spec.doc).unwrap_err();
+        assert_eq!(names, ["same", "same_head", "same_get_b", "same_get"]);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes.iter().all(|n| n.degraded));
+        assert_eq!(notes[0].pointer, "/paths/~1a/head/operationId");
         assert!(
-            err.message.contains("duplicate operationId `same`"),
-            "{err}"
+            notes[0]
+                .message
+                .contains("operationId `same` is also used by GET /a (same)"),
+            "{notes:?}"
         );
-        assert!(
-            err.message.contains("GET /a") && err.message.contains("POST /b"),
-            "{err}"
-        );
-        assert_eq!(err.pointer.as_deref(), Some("/paths/~1b/post/operationId"));
+        assert!(notes[1].message.contains("named `same_get_b`"), "{notes:?}");
     }
 }

@@ -609,7 +609,9 @@ async fn required_inputs_only_send_exactly_the_required_fields() {
     for &(name, method, path) in calls::OPERATIONS {
         let before = server.received_requests().await.unwrap().len();
         // The answer (`{}`) need not decode: only the request is looked at.
-        if let Err(Failure::Input(e) | Failure::Generator(e)) = calls::call(&client, name, false).await {
+        if let Err(Failure::Input(e) | Failure::Generator(e)) =
+            calls::call(&client, name, false).await
+        {
             problems.push(format!("{name}: not sent: {e}"));
             continue;
         }
@@ -630,8 +632,11 @@ async fn required_inputs_only_send_exactly_the_required_fields() {
             .filter(|p| p["in"] == "query" && p["required"] == true)
             .map(|p| p["name"].as_str().unwrap().to_owned())
             .collect();
-        let sent_query: BTreeSet<String> =
-            request.url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        let sent_query: BTreeSet<String> = request
+            .url
+            .query_pairs()
+            .map(|(k, _)| k.into_owned())
+            .collect();
         if sent_query != required_query {
             problems.push(format!(
                 "{name}: query {sent_query:?}, the spec requires {required_query:?}"
@@ -660,7 +665,9 @@ async fn required_inputs_only_send_exactly_the_required_fields() {
                 .map(|o| o.keys().cloned().collect())
                 .unwrap_or_default();
             if sent != required {
-                problems.push(format!("{name}: body {sent:?}, the spec requires {required:?}"));
+                problems.push(format!(
+                    "{name}: body {sent:?}, the spec requires {required:?}"
+                ));
             }
         }
     }

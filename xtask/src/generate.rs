@@ -1,8 +1,11 @@
 //! `cargo xtask generate`: the build.rs pipeline on any spec, for review and for the corpus.
+//!
+//! Parts generated with a fallback (see `hyperspell_codegen::Note::degraded`) are printed on
+//! stderr and counted; `--strict` refuses them.
 
 use std::path::{Path, PathBuf};
 
-use hyperspell_codegen::{Flavor, Options, generate, load_file};
+use hyperspell_codegen::{Flavor, Note, Options, generate, load_file};
 
 use crate::Failure;
 
@@ -12,6 +15,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     let mut list = false;
     let mut name = None;
     let mut time = false;
+    let mut strict = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -20,6 +24,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             "--name" => name = iter.next().cloned(),
             "--list" => list = true,
             "--time" => time = true,
+            "--strict" => strict = true,
             other => {
                 return Err(Failure::Usage(format!(
                     "generate: unexpected argument `{other}`"
@@ -34,7 +39,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         ));
     }
     if time {
-        return time_pipeline(&spec);
+        return time_pipeline(&spec, strict);
     }
     let loaded = load_file(&spec)?;
     let generated = generate(
@@ -45,6 +50,8 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             contract: false,
         },
     )?;
+    let file = spec.display().to_string();
+    check_degraded(&file, &generated.notes, strict)?;
     if list {
         for op in &generated.operations {
             println!(
@@ -65,11 +72,39 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             generated.operations.len()
         );
     }
+    eprintln!(
+        "{file}: {} operations, {} degraded parts",
+        generated.operations.len(),
+        generated.degraded()
+    );
+    Ok(())
+}
+
+/// Prints the degraded notes of `file` as warnings; with `strict`, they are the failure.
+pub fn check_degraded(file: &str, notes: &[Note], strict: bool) -> Result<(), Failure> {
+    let degraded: Vec<String> = notes
+        .iter()
+        .filter(|n| n.degraded)
+        .map(|n| n.display_in(file))
+        .collect();
+    if degraded.is_empty() {
+        return Ok(());
+    }
+    if strict {
+        return Err(Failure::Failed(format!(
+            "error: {} parts would be generated with a fallback (--strict refuses them):\n{}",
+            degraded.len(),
+            degraded.join("\n")
+        )));
+    }
+    for line in &degraded {
+        eprintln!("warning: {line}");
+    }
     Ok(())
 }
 
 /// Median wall time of parsing alone and of the whole pipeline, in one process.
-fn time_pipeline(spec: &Path) -> Result<(), Failure> {
+fn time_pipeline(spec: &Path, strict: bool) -> Result<(), Failure> {
     const RUNS: usize = 7;
     let bytes = std::fs::read(spec)
         .map_err(|e| Failure::Failed(format!("cannot read {}: {e}", spec.display())))?;
@@ -81,6 +116,7 @@ fn time_pipeline(spec: &Path) -> Result<(), Failure> {
     let mut parse = Vec::new();
     let mut whole = Vec::new();
     let mut operations = 0;
+    let mut notes = Vec::new();
     let mut stages = Vec::new();
     for _ in 0..RUNS {
         let start = std::time::Instant::now();
@@ -98,12 +134,15 @@ fn time_pipeline(spec: &Path) -> Result<(), Failure> {
         )?;
         whole.push(start.elapsed().as_secs_f64());
         operations = generated.operations.len();
+        notes = generated.notes;
         stages = generated.timings;
         drop(loaded);
     }
+    check_degraded(&file, &notes, strict)?;
+    let degraded = notes.iter().filter(|n| n.degraded).count();
     let (parse, whole) = (median(parse), median(whole));
     println!(
-        "{file}: {operations} operations; parse {:.1} ms; parse+normalize+generate {:.1} ms ({:.1}x parse); median of {RUNS}",
+        "{file}: {operations} operations, {degraded} degraded parts; parse {:.1} ms; parse+normalize+generate {:.1} ms ({:.1}x parse); median of {RUNS}",
         parse * 1e3,
         whole * 1e3,
         whole / parse

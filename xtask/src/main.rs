@@ -19,8 +19,10 @@ commands:
   generate --spec FILE --list       print METHOD, PATH, operationId and Rust method per operation
   generate --spec FILE --out DIR    write a standalone client crate generated from FILE
   generate --spec FILE --time       time parsing and the whole pipeline (median of 7)
+  generate ... --strict             refuse the spec if any part would be generated with a fallback
   sync-spec [--from URL|FILE]       fetch, validate and vendor spec/hyperspell.yaml (+ its lock)
   sync-spec --check                 verify spec/ against its lock and the pipeline (no network)
+  sync-spec ... --strict            refuse the spec if any part would be generated with a fallback
 ";
 
 fn main() -> ExitCode {

@@ -226,6 +226,7 @@ fn parameter_list(ctx: &mut Ctx, root: &Value, parameters: &mut Value, at: &str)
     let Some(list) = parameters.as_array_mut() else {
         return;
     };
+    distinct_field_names(ctx, root, list, at);
     object_parameters(ctx, root, list, at);
     let mut index = 0;
     let mut removed = 0;
@@ -255,6 +256,57 @@ fn parameter_list(ctx: &mut Ctx, root: &Value, parameters: &mut Value, at: &str)
         }
         index += 1;
         true
+    });
+}
+
+/// progenitor makes one builder field per parameter, named in snake case: two parameters of
+/// one list with one snake-case name (`frontendApi`, `frontend_api`) do not compile. The
+/// deprecated one goes (else the later one), with a degraded note.
+fn distinct_field_names(ctx: &mut Ctx, root: &Value, list: &mut Vec<Value>, at: &str) {
+    use heck::ToSnakeCase;
+    let field = |value: &Value| {
+        resolve(root, value)
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|name| name.to_snake_case())
+    };
+    let deprecated = |value: &Value| resolve(root, value).get("deprecated") == Some(&json!(true));
+    let mut drop = BTreeSet::new();
+    for (i, a) in list.iter().enumerate() {
+        for (j, b) in list.iter().enumerate().skip(i + 1) {
+            if field(a).is_some()
+                && field(a) == field(b)
+                && !drop.contains(&i)
+                && !drop.contains(&j)
+            {
+                let (keep, gone) = if deprecated(b) || !deprecated(a) {
+                    (i, j)
+                } else {
+                    (j, i)
+                };
+                drop.insert(gone);
+                let name = |k: usize| {
+                    resolve(root, &list[k])
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned()
+                };
+                ctx.degrade(
+                    &join(at, &gone.to_string()),
+                    format!(
+                        "removed parameter `{}`: its Rust name is that of parameter `{}`, which is kept",
+                        name(gone),
+                        name(keep)
+                    ),
+                );
+            }
+        }
+    }
+    let mut index = 0;
+    list.retain(|_| {
+        index += 1;
+        !drop.contains(&(index - 1))
     });
 }
 
@@ -411,6 +463,24 @@ fn parameter(ctx: &mut Ctx, parameter: &mut Object, at: &str) {
         && let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
     {
         schema.remove("nullable");
+        // progenitor formats header and path values with `Display`, which `Vec`s and structs
+        // lack: the caller passes them serialized (`style: simple`: comma-separated).
+        if let Some(kind @ ("array" | "object")) = schema.get("type").and_then(Value::as_str) {
+            let kind = kind.to_owned();
+            let mut string = json!({"type": "string"});
+            if let Some(description) = schema.get("description") {
+                string["description"] = description.clone();
+            }
+            *schema = string.as_object().expect("an object").clone();
+            ctx.degrade(
+                &join(at, "schema"),
+                format!(
+                    "{location} parameter of type `{kind}` is taken as a string: the generator \
+                     formats {location} values with `Display`; pass it serialized \
+                     (comma-separated values)"
+                ),
+            );
+        }
     }
     let supported = match location.as_str() {
         "query" => "form",
@@ -452,9 +522,18 @@ fn keep_one(ctx: &mut Ctx, content: &mut Object, at: &str, what: &str) {
         return;
     }
     let keep = preferred(content).expect("not empty");
-    let removed: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
-    content.retain(|k, _| *k == keep);
-    ctx.note(
+    keep_only(ctx, content, at, what, &keep);
+}
+
+/// Keeps only `keep` of `content`: the others cannot be sent or read through the typed call,
+/// so this is a degraded part.
+fn keep_only(ctx: &mut Ctx, content: &mut Object, at: &str, what: &str, keep: &str) {
+    let removed: Vec<String> = content.keys().filter(|k| *k != keep).cloned().collect();
+    if removed.is_empty() {
+        return;
+    }
+    content.retain(|k, _| k == keep);
+    ctx.degrade(
         at,
         format!(
             "kept `{keep}` and removed {}: the generator handles one media type per {what}",
@@ -478,7 +557,20 @@ fn request_body(ctx: &mut Ctx, body: &mut Object, at: &str) {
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
         return;
     };
-    if content.is_empty() || content.keys().any(|k| essence(k) == "multipart/form-data") {
+    if content.is_empty() {
+        return;
+    }
+    // With JSON beside it, progenitor takes the JSON body (below); else the multipart
+    // generator takes operations whose only body is multipart.
+    if content.keys().any(|k| essence(k) == "multipart/form-data")
+        && (content.len() == 1 || !content.keys().any(|k| is_json(k)))
+    {
+        let multipart = content
+            .keys()
+            .find(|k| essence(k) == "multipart/form-data")
+            .cloned()
+            .expect("checked");
+        keep_only(ctx, content, &content_at, "request body", &multipart);
         return;
     }
     keep_one(ctx, content, &content_at, "request body");
@@ -909,16 +1001,104 @@ mod tests {
         );
     }
 
+    /// Failure class "`Vec<..>` doesn't implement `Display`": an array header parameter.
     #[test]
-    fn multipart_bodies_are_left_alone() {
+    fn array_header_parameters_become_strings() {
+        let (out, notes) = op(json!({
+            "parameters": [{"name": "X-Modes", "in": "header", "schema": {
+                "type": "array", "items": {"type": "string", "enum": ["a", "b"]}
+            }}],
+            "responses": {"200": {"description": ""}}
+        }));
+        assert_eq!(out["parameters"][0]["schema"], json!({"type": "string"}));
+        let degraded: Vec<_> = notes.iter().filter(|n| n.degraded).collect();
+        assert_eq!(degraded.len(), 1, "{notes:?}");
+        assert_eq!(
+            degraded[0].pointer,
+            "/paths/~1a~1{id}/post/parameters/0/schema"
+        );
+    }
+
+    /// Failure class "field specified more than once": two parameters with one snake-case name.
+    #[test]
+    fn parameters_with_one_rust_name_keep_the_current_one() {
+        let (out, notes) = op(json!({
+            "parameters": [
+                {"name": "frontendApi", "in": "query", "deprecated": true, "schema": {"type": "string"}},
+                {"name": "frontend_api", "in": "query", "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"description": ""}}
+        }));
+        let names: Vec<&str> = out["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(names, ["frontend_api", "id"]);
+        let degraded: Vec<_> = notes.iter().filter(|n| n.degraded).collect();
+        assert_eq!(degraded.len(), 1, "{notes:?}");
+        assert_eq!(degraded[0].pointer, "/paths/~1a~1{id}/post/parameters/0");
+    }
+
+    #[test]
+    fn multipart_only_bodies_are_left_alone() {
         let content = json!({
-            "multipart/form-data": {"schema": {"type": "object"}, "encoding": {"file": {"contentType": "image/png"}}},
-            "application/json": {"schema": {"type": "object"}}
+            "multipart/form-data": {"schema": {"type": "object"}, "encoding": {"file": {"contentType": "image/png"}}}
         });
-        let (out, _) = op(
+        let (out, notes) = op(
             json!({"requestBody": {"content": content.clone()}, "responses": {"200": {"description": ""}}}),
         );
         assert_eq!(out["requestBody"]["content"], content);
+        assert!(!notes.iter().any(|n| n.degraded), "{notes:?}");
+    }
+
+    /// Failure class "more media types than expected": progenitor panics on a body offering
+    /// JSON and multipart. JSON is kept (progenitor's typed body), multipart noted as degraded.
+    #[test]
+    fn multipart_beside_json_keeps_json_and_is_degraded() {
+        let multipart = json!({"schema": {"type": "object"}});
+        let (out, notes) = op(json!({
+            "requestBody": {"content": {
+                "multipart/form-data": multipart.clone(),
+                "application/json": {"schema": {"type": "object"}}
+            }},
+            "responses": {"200": {"description": ""}}
+        }));
+        assert_eq!(
+            out["requestBody"]["content"],
+            json!({"application/json": {"schema": {"type": "object"}}})
+        );
+        let degraded: Vec<_> = notes.iter().filter(|n| n.degraded).collect();
+        assert_eq!(degraded.len(), 1, "{notes:?}");
+        assert_eq!(
+            degraded[0].pointer,
+            "/paths/~1a~1{id}/post/requestBody/content"
+        );
+        assert!(
+            degraded[0]
+                .message
+                .contains("removed `multipart/form-data`"),
+            "{notes:?}"
+        );
+
+        // Without JSON, multipart is kept (our multipart generator takes it), the rest noted.
+        let (out, notes) = op(json!({
+            "requestBody": {"content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "multipart/form-data": multipart.clone()
+            }},
+            "responses": {"200": {"description": ""}}
+        }));
+        assert_eq!(
+            out["requestBody"]["content"],
+            json!({"multipart/form-data": multipart})
+        );
+        let degraded: Vec<_> = notes.iter().filter(|n| n.degraded).collect();
+        assert!(
+            degraded.len() == 1 && degraded[0].message.contains("removed `text/csv`"),
+            "{notes:?}"
+        );
     }
 
     #[test]

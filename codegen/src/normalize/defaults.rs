@@ -13,19 +13,27 @@
 //!
 //! A `null` default goes without a word (absent means null to the server).
 //!
-//! A default that does not even fit its own schema's `type`, `enum` or nullability (typify
-//! would reject the whole document) is removed with a note.
+//! A default that does not even fit its schema (its `type`, `enum`, nullability, and what its
+//! `$ref`s and compositions accept; typify would reject the whole document) is removed with a
+//! note.
+//!
+//! An `enum` value of another type than the schema's `type` (typically YAML 1.1 reading an
+//! unquoted `no` as `false`) is removed with a degraded note: the client cannot send it.
 
 use serde_json::{Map, Value};
 
 use super::{Ctx, join};
 
+/// How deep `$ref`s and compositions are followed before a value is assumed to fit.
+const MAX_DEPTH: usize = 16;
+
 pub(super) fn defaults(ctx: &mut Ctx, object: &mut Map<String, Value>, pointer: &str) {
+    enum_values(ctx, object, pointer);
     let Some(default) = object.get("default") else {
         return;
     };
     let schema = Value::Object(object.clone());
-    if !may_accept(&schema, default) {
+    if !may_accept(ctx.original(), &schema, default, 0) {
         let default = object.remove("default").expect("checked");
         ctx.note(
             &join(pointer, "default"),
@@ -56,34 +64,103 @@ fn is_tag(object: &Map<String, Value>) -> bool {
         if values.len() == 1 && object.get("default") == Some(&values[0]))
 }
 
-/// Whether the (normalized) `schema` may accept `value`, judging by its `type`, `nullable` and
-/// `enum` only; references and compositions are assumed to accept it.
-fn may_accept(schema: &Value, value: &Value) -> bool {
+fn enum_values(ctx: &mut Ctx, object: &mut Map<String, Value>, pointer: &str) {
+    let Some(kind) = object
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    let Some(values) = object.get_mut("enum").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let mut removed = Vec::new();
+    values.retain(|value| {
+        let fits = value.is_null() || fits_type(&kind, value);
+        if !fits {
+            removed.push(value.to_string());
+        }
+        fits
+    });
+    if removed.is_empty() {
+        return;
+    }
+    if values.is_empty() {
+        object.remove("enum");
+    }
+    ctx.degrade(
+        &join(pointer, "enum"),
+        format!(
+            "removed enum values {} that are not of `type: {kind}`: the client cannot send or \
+             read them (in YAML, quote values such as `no`, `yes`, `on`, `off`)",
+            removed.join(", ")
+        ),
+    );
+}
+
+fn fits_type(kind: &str, value: &Value) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "integer" => value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
+}
+
+/// Whether `schema` may accept `value`, judging by its `type` (a 3.1 list too), `nullable`,
+/// `enum` and `const`, following `$ref`s into `root` and compositions (`allOf`: every branch,
+/// `anyOf`/`oneOf`: some branch). What it cannot judge is assumed to accept.
+fn may_accept(root: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
     let Some(object) = schema.as_object() else {
         return true;
     };
-    if ["$ref", "allOf", "anyOf", "oneOf", "not"]
-        .iter()
-        .any(|k| object.contains_key(*k))
-    {
+    if depth > MAX_DEPTH || object.contains_key("not") {
         return true;
     }
     let nullable = object.get("nullable") == Some(&Value::Bool(true));
+    if value.is_null() && nullable {
+        return true;
+    }
+    if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+        return match super::refs::local_pointer(reference).and_then(|p| root.pointer(&p)) {
+            Some(target) => may_accept(root, target, value, depth + 1),
+            None => true,
+        };
+    }
+    let branches = |key: &str| object.get(key).and_then(Value::as_array);
+    if let Some(all) = branches("allOf")
+        && !all.iter().all(|b| may_accept(root, b, value, depth + 1))
+    {
+        return false;
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(any) = branches(key)
+            && !any.iter().any(|b| may_accept(root, b, value, depth + 1))
+        {
+            return false;
+        }
+    }
+    if let Some(constant) = object.get("const") {
+        return constant == value;
+    }
     if let Some(values) = object.get("enum").and_then(Value::as_array) {
-        return values.contains(value) || (value.is_null() && nullable && values.is_empty());
+        return values.contains(value) || (value.is_null() && values.is_empty());
     }
-    if value.is_null() {
-        return nullable || !object.contains_key("type");
-    }
-    match object.get("type").and_then(Value::as_str) {
-        None => true,
-        Some("string") => value.is_string(),
-        Some("integer") => value.as_f64().is_some_and(|f| f.fract() == 0.0),
-        Some("number") => value.is_number(),
-        Some("boolean") => value.is_boolean(),
-        Some("array") => value.is_array(),
-        Some("object") => value.is_object(),
-        Some(_) => true,
+    match object.get("type") {
+        Some(Value::String(kind)) if value.is_null() => kind == "null",
+        Some(Value::String(kind)) => fits_type(kind, value),
+        Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).any(|kind| {
+            if value.is_null() {
+                kind == "null"
+            } else {
+                fits_type(kind, value)
+            }
+        }),
+        _ => true,
     }
 }
 
@@ -92,6 +169,47 @@ mod tests {
     use serde_json::json;
 
     use super::super::test_support::*;
+
+    /// Failure class "type error value does not conform to the given schema": a default that
+    /// its referenced schema does not accept (utoipa writes `'null'` as a string).
+    #[test]
+    fn defaults_are_checked_through_refs_and_compositions() {
+        let doc = with_schemas(json!({
+            "Grammar": {"oneOf": [
+                {"type": "object", "properties": {"type": {"type": "string"}}},
+                {"type": "object", "properties": {"value": {"type": "string"}}}
+            ]},
+            "Choice": {"type": "string", "enum": ["auto", "none"]},
+            "P": {"type": "object", "properties": {
+                "grammar": {"allOf": [{"$ref": "#/components/schemas/Grammar"}], "nullable": true, "default": "null"},
+                "choice": {"allOf": [{"$ref": "#/components/schemas/Choice"}], "default": "auto"},
+                "or_text": {"anyOf": [{"$ref": "#/components/schemas/Choice"}, {"type": "string"}], "default": "x"},
+                "none": {"anyOf": [{"$ref": "#/components/schemas/Grammar"}, {"type": "null"}], "default": null}
+            }}
+        }));
+        let (out, notes) = ok(doc);
+        let p = &out["components"]["schemas"]["P"]["properties"];
+        assert!(p["grammar"].get("default").is_none(), "{p}");
+        assert_eq!(p["choice"]["default"], "auto");
+        assert_eq!(p["or_text"]["default"], "x");
+        assert!(notes.iter().any(|n| n.pointer
+            == "/components/schemas/P/properties/grammar/default"
+            && !n.degraded));
+    }
+
+    /// Failure class "type error unexpected value type": YAML 1.1 reads `- no` as `false` in
+    /// an enum of strings; typify rejects the schema.
+    #[test]
+    fn enum_values_of_another_type_are_removed_as_degraded() {
+        let (out, notes) = normalize_schema(json!({"type": "string", "enum": ["nl", false, "pt"]}));
+        assert_eq!(out, json!({"type": "string", "enum": ["nl", "pt"]}));
+        assert!(notes[0].degraded, "{notes:?}");
+        assert_eq!(notes[0].pointer, "/components/schemas/S/enum");
+        assert!(notes[0].message.contains("removed enum values false"));
+        // Fitting values (and null, which nullability governs) are left alone.
+        let fine = json!({"type": "string", "nullable": true, "enum": ["a", null]});
+        assert_eq!(normalize_schema(fine.clone()).0, fine);
+    }
 
     #[test]
     fn defaults_become_documentation() {

@@ -25,6 +25,16 @@ pub(super) fn document(ctx: &mut Ctx, doc: &mut Value) -> Result {
     }
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         info.remove("summary");
+        // Required, but nothing the client depends on: an empty one is as good as none.
+        for field in ["title", "version"] {
+            if !info.get(field).is_some_and(Value::is_string) {
+                info.insert(field.into(), json!(""));
+                ctx.note(
+                    "/info",
+                    format!("`info.{field}` is missing: the client uses an empty one"),
+                );
+            }
+        }
         if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut)
             && let Some(identifier) = license.remove("identifier")
             && !license.contains_key("name")
@@ -46,6 +56,7 @@ pub(super) fn document(ctx: &mut Ctx, doc: &mut Value) -> Result {
     }
 
     let mutual_tls = remove_mutual_tls(ctx, root);
+    complete_oauth2_flows(ctx, root);
 
     // In document order, so that the first error reported is the first in the file.
     let keys: Vec<String> = root.keys().cloned().collect();
@@ -105,6 +116,38 @@ fn remove_mutual_tls(ctx: &mut Ctx, root: &mut Map<String, Value>) -> Vec<String
         );
     }
     removed
+}
+
+/// An OAuth2 flow without `scopes` (required, possibly empty) gets an empty map: the client
+/// only sends the token, whatever its scopes.
+fn complete_oauth2_flows(ctx: &mut Ctx, root: &mut Map<String, Value>) {
+    let Some(schemes) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (name, scheme) in schemes.iter_mut() {
+        if scheme.get("type").and_then(Value::as_str) != Some("oauth2") {
+            continue;
+        }
+        let Some(flows) = scheme.get_mut("flows").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (flow_name, flow) in flows.iter_mut() {
+            if let Some(flow) = flow.as_object_mut()
+                && !flow.contains_key("scopes")
+            {
+                flow.insert("scopes".into(), json!({}));
+                let at = join(
+                    &join(&join("/components/securitySchemes", name), "flows"),
+                    flow_name,
+                );
+                ctx.note(&at, "OAuth2 flow without `scopes`: taken as none");
+            }
+        }
+    }
 }
 
 fn security_requirements(security: &mut Value, removed: &[String]) {

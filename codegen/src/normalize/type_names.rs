@@ -114,13 +114,13 @@ impl Namer {
             n += 1;
         }
         if name != wanted {
-            self.notes.push(Note {
-                pointer: pointer.to_owned(),
-                message: format!(
+            self.notes.push(Note::new(
+                pointer.to_owned(),
+                format!(
                     "named the type of this schema `{name}`: `{wanted}`, the name its place \
                      gives it, is already another type's"
                 ),
-            });
+            ));
         }
         self.taken.insert(name.clone());
         name
@@ -261,7 +261,7 @@ impl Namer {
                 values,
                 &join(at, "additionalProperties"),
                 &format!("{name}Value"),
-            );
+            ));
         }
         for key in ["oneOf", "anyOf", "allOf"] {
             let Some(members) = object.get_mut(key).and_then(Value::as_array_mut) else {
@@ -289,13 +289,13 @@ impl Namer {
                     titled
                 } else {
                     untitle(object);
-                    self.notes.push(Note {
-                        pointer: at.to_owned(),
-                        message: format!(
+                    self.notes.push(Note::new(
+                        at.to_owned(),
+                        format!(
                             "removed the title of this union member: `{titled}` is already \
                              another type's name"
                         ),
-                    });
+                    ));
                     typify_type_name(base)
                 }
             }

@@ -12,7 +12,9 @@ use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use hyperspell_codegen::{Diagnostic, Flavor, Operation, Options, Spec, generate, load_bytes};
+use hyperspell_codegen::{
+    Diagnostic, Flavor, Note, Operation, Options, Spec, generate, load_bytes,
+};
 
 use crate::Failure;
 
@@ -43,6 +45,7 @@ build.rs runs, then writes spec/hyperspell.yaml byte for byte and spec/hyperspel
 options:
   --from URL|FILE     where to get the spec (http://, https://, file:// or a path)
   --compile           also `cargo check -p hyperspell` against the new spec before writing
+  --strict            refuse a spec of which any part would be generated with a fallback
   --check             verify spec/ against its lock and the pipeline, without network
   --spec-dir DIR      the directory holding hyperspell.yaml (default: the workspace's spec/)
   --timeout SECS      connect and read timeout (default 30)
@@ -59,6 +62,7 @@ struct Args {
     max_bytes: u64,
     compile: bool,
     check: bool,
+    strict: bool,
 }
 
 pub fn run(args: &[String]) -> Result<(), Failure> {
@@ -67,7 +71,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         return Ok(());
     };
     if args.check {
-        return check(&args.spec_dir);
+        return check(&args.spec_dir, args.strict);
     }
     sync(&args)
 }
@@ -81,6 +85,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>, Failure> {
         max_bytes: DEFAULT_MAX_BYTES,
         compile: false,
         check: false,
+        strict: false,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -115,6 +120,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>, Failure> {
             }
             "--compile" => parsed.compile = true,
             "--check" => parsed.check = true,
+            "--strict" => parsed.strict = true,
             "--help" | "-h" => return Ok(None),
             other => return Err(usage(format!("unexpected argument `{other}`"))),
         }
@@ -163,17 +169,20 @@ pub struct Validated {
 }
 
 /// The pipeline `build.rs` runs (load, normalize, name, generate), on `bytes`; `name` is only
-/// used in messages. A rejection is the pipeline's diagnostic, as a failure.
-pub fn validate(name: &str, bytes: &[u8]) -> Result<Validated, Failure> {
-    validate_inner(name, bytes).map_err(|diagnostic| {
+/// used in messages. A rejection is the pipeline's diagnostic, as a failure. Parts generated
+/// with a fallback are printed as warnings, or refused when `strict`.
+pub fn validate(name: &str, bytes: &[u8], strict: bool) -> Result<Validated, Failure> {
+    let (validated, notes) = validate_inner(name, bytes).map_err(|diagnostic| {
         Failure::Failed(format!(
             "error: the spec was rejected by the pipeline build.rs runs:\n{diagnostic}"
         ))
-    })
+    })?;
+    crate::generate::check_degraded(name, &notes, strict)?;
+    Ok(validated)
 }
 
 #[allow(clippy::result_large_err)] // the pipeline's own error type
-fn validate_inner(name: &str, bytes: &[u8]) -> Result<Validated, Diagnostic> {
+fn validate_inner(name: &str, bytes: &[u8]) -> Result<(Validated, Vec<Note>), Diagnostic> {
     let spec = load_bytes(name, bytes)?;
     let generated = generate(
         &spec,
@@ -183,10 +192,13 @@ fn validate_inner(name: &str, bytes: &[u8]) -> Result<Validated, Diagnostic> {
             contract: false,
         },
     )?;
-    Ok(Validated {
-        spec,
-        operations: generated.operations,
-    })
+    Ok((
+        Validated {
+            spec,
+            operations: generated.operations,
+        },
+        generated.notes,
+    ))
 }
 
 fn sync(args: &Args) -> Result<(), Failure> {
@@ -215,7 +227,7 @@ fn sync(args: &Args) -> Result<(), Failure> {
         max_bytes: args.max_bytes,
     };
     let bytes = source.read(&limits).map_err(unchanged)?;
-    let validated = validate(&source.to_string(), &bytes).map_err(unchanged)?;
+    let validated = validate(&source.to_string(), &bytes, args.strict).map_err(unchanged)?;
     if args.compile {
         compile_check(&bytes).map_err(unchanged)?;
     }
@@ -326,7 +338,7 @@ fn compile_check(bytes: &[u8]) -> Result<(), Failure> {
 }
 
 /// `--check`: the vendored spec matches its lock and the pipeline accepts it. No network.
-fn check(spec_dir: &Path) -> Result<(), Failure> {
+fn check(spec_dir: &Path, strict: bool) -> Result<(), Failure> {
     let spec_path = spec_dir.join(SPEC_FILE);
     let lock_path = spec_dir.join(LOCK_FILE);
     let resync = "vendor it again with `cargo xtask sync-spec --from URL|FILE` (never edit the spec by hand), \
@@ -357,7 +369,7 @@ fn check(spec_dir: &Path) -> Result<(), Failure> {
             resync,
         ));
     }
-    let validated = validate(&spec_path.display().to_string(), &bytes)?;
+    let validated = validate(&spec_path.display().to_string(), &bytes, strict)?;
     let actual = Lock::new(&lock.source, &bytes, &validated);
     if actual.info_version != lock.info_version || actual.operations != lock.operations {
         return Err(failed(
