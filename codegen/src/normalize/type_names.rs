@@ -261,7 +261,7 @@ impl Namer {
                 values,
                 &join(at, "additionalProperties"),
                 &format!("{name}Value"),
-            ));
+            );
         }
         for key in ["oneOf", "anyOf", "allOf"] {
             let Some(members) = object.get_mut(key).and_then(Value::as_array_mut) else {
