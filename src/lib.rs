@@ -54,9 +54,11 @@ pub mod mock {
 mod client;
 mod config;
 mod error;
+mod file_part;
 mod operation;
 mod patch;
 mod retry;
+mod scrub;
 pub mod runtime;
 mod secret;
 mod token;
