@@ -136,6 +136,7 @@ impl Error {
     }
 
     /// An error for an unsuccessful response (credential-like fields of its body scrubbed).
+    #[cfg(test)]
     pub(crate) fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error {
         Error::from_response_scrubbed(status, headers, body, &|_| None)
     }

@@ -157,7 +157,7 @@ impl FilePart {
             )
         };
         // Checked before the source is opened: a bad type must not use up a one-shot reader.
-        reqwest::multipart::Part::bytes(&[][..])
+        reqwest::multipart::Part::bytes(Vec::<u8>::new())
             .mime_str(&content_type)
             .map_err(invalid)?;
         let part = match &self.source {

@@ -237,7 +237,8 @@ where
     let body = response.bytes_stream();
     async move {
         if !status.is_success() {
-            return Err(error_status(status, headers, body).await);
+            // Boxed: the cold path does not grow the future every request is made of.
+            return Err(Box::pin(error_status(status, headers, body)).await);
         }
         let body = match read_body(body, expected).await {
             Ok(body) => body,

@@ -42,8 +42,8 @@ pub(crate) fn credential_fields(body: &[u8]) -> Scrubbed<'_> {
         }
         let end = value_end(body, start);
         if body[start] == b'"' {
-            let (string_end, closed) = string_end(body, start);
-            let inner = &body[start + 1..if closed { string_end - 1 } else { string_end }];
+            let (stop, closed) = string_end(body, start);
+            let inner = &body[start + 1..if closed { stop - 1 } else { stop }];
             if let Ok(text) = std::str::from_utf8(inner)
                 && !text.is_empty()
             {

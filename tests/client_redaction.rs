@@ -181,6 +181,9 @@ async fn answering(route: &str, http_method: &str, response: ResponseTemplate) -
     server
 }
 
+// Every test of this file installs a `Capture`: a span first seen on a thread without a
+// subscriber would otherwise be cached as disabled for the tests that look at spans.
+
 /// Everything an error shows.
 fn shown(err: &hyperspell::Error) -> Vec<(&'static str, String)> {
     vec![
@@ -201,6 +204,8 @@ fn shown(err: &hyperspell::Error) -> Vec<(&'static str, String)> {
 
 #[tokio::test]
 async fn a_minted_token_that_does_not_decode_stays_out_of_the_error() {
+    let capture = Capture::default();
+    let _log = capture.install();
     // The token is not one of the client's secrets: the body's field name says it is one.
     let body = json!({"token": TOKEN, "expires_at": "not a date"});
     let server = answering(
@@ -220,10 +225,12 @@ async fn a_minted_token_that_does_not_decode_stays_out_of_the_error() {
         assert_clean(what, &text);
     }
     assert!(err.body().unwrap().contains("not a date"), "{err:?}");
+    assert_clean("log output", &capture.text());
 }
 
 #[tokio::test]
 async fn credential_fields_of_error_bodies_are_scrubbed() {
+    let _log = Capture::default().install();
     const OTHER: &str = "someone-elses-refresh-token-9";
     let body = json!({
         "error": "Leaky",
@@ -255,6 +262,7 @@ async fn credential_fields_of_error_bodies_are_scrubbed() {
 
 #[tokio::test]
 async fn secrets_are_scrubbed_before_the_excerpt_is_cut() {
+    let _log = Capture::default().install();
     let excerpt = hyperspell::MAX_BODY_EXCERPT;
     // The client's key, and a credential field's value, each cut in half by the excerpt.
     let key_across = format!("{}{KEY} and more", "x".repeat(excerpt - 6));
@@ -287,6 +295,7 @@ async fn secrets_are_scrubbed_before_the_excerpt_is_cut() {
 
 #[tokio::test]
 async fn validation_errors_are_scrubbed_entirely() {
+    let _log = Capture::default().install();
     let body = json!({"detail": [
         {"loc": ["body", KEY], "msg": format!("user {USER} unknown"), "type": format!("t-{KEY}")},
         {"loc": ["body", "token"], "msg": "bad", "type": "x", "input": {"token": TOKEN}}
@@ -312,6 +321,7 @@ async fn validation_errors_are_scrubbed_entirely() {
 
 #[tokio::test]
 async fn header_values_that_are_not_utf8_are_scrubbed_too() {
+    let _log = Capture::default().install();
     let mut value = b"\xffBearer ".to_vec();
     value.extend_from_slice(KEY.as_bytes());
     let value = http::HeaderValue::from_bytes(&value).unwrap();
