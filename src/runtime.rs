@@ -456,7 +456,9 @@ async fn read_bounded(
     let mut read = Vec::new();
     while read.len() < limit {
         match body.next().await {
-            Some(Ok(chunk)) => read.extend_from_slice(&chunk[..chunk.len().min(limit - read.len())]),
+            Some(Ok(chunk)) => {
+                read.extend_from_slice(&chunk[..chunk.len().min(limit - read.len())])
+            }
             _ => break,
         }
     }

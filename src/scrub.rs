@@ -100,9 +100,16 @@ pub(crate) fn is_credential_key(key: &[u8]) -> bool {
         "credential",
         "credentials",
     ];
-    let pagination = ["page_", "next_", "prev_", "previous_", "continuation_", "cursor"]
-        .iter()
-        .any(|prefix| name.starts_with(prefix));
+    let pagination = [
+        "page_",
+        "next_",
+        "prev_",
+        "previous_",
+        "continuation_",
+        "cursor",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix));
     exact.contains(&name.as_str())
         || (!pagination
             && suffixes
@@ -214,8 +221,14 @@ mod tests {
 
     #[test]
     fn a_value_cut_by_the_bound_is_redacted_to_the_end() {
-        assert_eq!(clean(r#"{"a": 1, "client_secret": "abc"#).0, r#"{"a": 1, "client_secret": "[redacted]""#);
-        assert_eq!(clean(r#"{"refresh_token": {"a": ["#).0, r#"{"refresh_token": "[redacted]""#);
+        assert_eq!(
+            clean(r#"{"a": 1, "client_secret": "abc"#).0,
+            r#"{"a": 1, "client_secret": "[redacted]""#
+        );
+        assert_eq!(
+            clean(r#"{"refresh_token": {"a": ["#).0,
+            r#"{"refresh_token": "[redacted]""#
+        );
         assert_eq!(clean(r#"{"token":"#).0, r#"{"token":"#);
     }
 
@@ -251,7 +264,14 @@ mod tests {
         ] {
             assert!(is_credential_key(key.as_bytes()), "{key}");
         }
-        for key in ["next_token", "page_token", "tokens", "token_type", "user_id", "key"] {
+        for key in [
+            "next_token",
+            "page_token",
+            "tokens",
+            "token_type",
+            "user_id",
+            "key",
+        ] {
             assert!(!is_credential_key(key.as_bytes()), "{key}");
         }
     }

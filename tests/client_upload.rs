@@ -194,12 +194,7 @@ async fn a_file_part_goes_out_with_the_type_of_its_name() {
     ];
     for (part, file_name, content_type) in cases {
         let server = upload_server().await;
-        client(&server)
-            .upload()
-            .file(part)
-            .send()
-            .await
-            .unwrap();
+        client(&server).upload().file(part).send().await.unwrap();
         let request = &server.received_requests().await.unwrap()[0];
         let body = String::from_utf8_lossy(&request.body);
         let headers = part_headers(&body, "file").expect("a file part");

@@ -133,7 +133,9 @@ async fn compressed_responses_are_asked_for_and_decoded() {
             .await;
         Mock::given(method("GET"))
             .and(path("/memories/status"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(plain.clone(), "application/json"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(plain.clone(), "application/json"),
+            )
             .with_priority(5)
             .expect(0)
             .mount(&server)
@@ -248,7 +250,12 @@ async fn no_credential_follows_a_redirect_to_another_origin() {
         let api = MockServer::start().await;
         let elsewhere = MockServer::start().await; // another port: another origin
         answering_status(&elsewhere, "/memories/status").await;
-        redirecting(&api, status, &format!("{}/memories/status", elsewhere.uri())).await;
+        redirecting(
+            &api,
+            status,
+            &format!("{}/memories/status", elsewhere.uri()),
+        )
+        .await;
 
         let err = client_for(&api.uri())
             .get_indexing_status()

@@ -44,5 +44,8 @@ fn builders_of_credential_types_hide_them_too() {
         .expires_at(chrono::DateTime::<chrono::Utc>::from_timestamp(0, 0).unwrap());
     let debug = format!("{builder:?} {builder:#?}");
     assert!(!debug.contains("builder-secret"), "{debug}");
-    assert!(debug.contains("[redacted]") && debug.contains("1970"), "{debug}");
+    assert!(
+        debug.contains("[redacted]") && debug.contains("1970"),
+        "{debug}"
+    );
 }

@@ -192,7 +192,10 @@ mod tests {
         let code = quote!(#file).to_string().replace(' ', "");
         assert_eq!(code.matches("[redacted]").count(), 4, "{code}");
         assert!(code.contains(".field(\"token\",&self.token.as_ref().map(|_|\"[redacted]\"))"));
-        assert!(code.contains(".field(\"expires_at\",&self.expires_at)"), "{code}");
+        assert!(
+            code.contains(".field(\"expires_at\",&self.expires_at)"),
+            "{code}"
+        );
         // `Other` has no string credential: its derive stays.
         assert_eq!(code.matches("#[derive(Clone,Debug)]").count(), 1, "{code}");
     }
@@ -200,14 +203,26 @@ mod tests {
     #[test]
     fn string_shapes() {
         let shape = |ty: syn::Type| string_shape(&ty);
-        assert_eq!(shape(syn::parse_quote!(::std::string::String)), Some(Shape::Plain));
-        assert_eq!(shape(syn::parse_quote!(Option<String>)), Some(Shape::Option));
-        assert_eq!(shape(syn::parse_quote!(Result<String, String>)), Some(Shape::Result));
+        assert_eq!(
+            shape(syn::parse_quote!(::std::string::String)),
+            Some(Shape::Plain)
+        );
+        assert_eq!(
+            shape(syn::parse_quote!(Option<String>)),
+            Some(Shape::Option)
+        );
+        assert_eq!(
+            shape(syn::parse_quote!(Result<String, String>)),
+            Some(Shape::Result)
+        );
         assert_eq!(
             shape(syn::parse_quote!(Result<Option<String>, String>)),
             Some(Shape::ResultOption)
         );
-        assert_eq!(shape(syn::parse_quote!(Result<DateTime<Utc>, String>)), None);
+        assert_eq!(
+            shape(syn::parse_quote!(Result<DateTime<Utc>, String>)),
+            None
+        );
         assert_eq!(shape(syn::parse_quote!(i64)), None);
     }
 
