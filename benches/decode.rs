@@ -185,7 +185,7 @@ fn over_the_wire(bytes: &[u8], rounds: usize) -> bool {
         assert_eq!(decompress(codec, &compressed), bytes, "{codec} round trip");
         let server = Server::start_encoded(&compressed, Some(codec));
         let head_checked = {
-            let mut once = fetch(&server);
+            let once = fetch(&server);
             once();
             server
                 .first_head()
