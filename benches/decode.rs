@@ -9,11 +9,20 @@
 //! `Unknown` variant, so it times the real typed path, and reports (as a FINDING line) when
 //! the typed page does not re-encode to the same JSON.
 //!
+//! The same page then goes over HTTP from a local server (`list_memories().send()`, the
+//! client as users build it, which asks for compressed responses): bytes on the wire and
+//! wall time, uncompressed and compressed with each codec; and the decode ratio again with
+//! the decompression included on both sides. On loopback the wire is free, so the wall
+//! time only shows what decompressing costs; the transfer time at 100 Mbit/s is computed
+//! from the bytes for a sense of what it saves on a real network.
+//!
 //! `cargo bench --bench decode`.
 
 mod common;
 
-use common::{alternate, median, rounds, time, verdict};
+use std::io::{Read, Write};
+
+use common::{Server, alternate, median, rounds, time, verdict};
 use hyperspell::types;
 use serde_json::{Value, json};
 
@@ -84,6 +93,170 @@ fn main() {
         "decode goal (typed ≤ {GOAL}× Value): {}",
         verdict(ratio <= GOAL)
     );
+    println!();
+    let compressed_ok = over_the_wire(&bytes, rounds);
+    println!(
+        "decode goal with decompression (typed ≤ {GOAL}× Value, every codec): {}",
+        verdict(compressed_ok)
+    );
+}
+
+/// The codecs the client accepts, with the level a server would plausibly use.
+const CODECS: [&str; 4] = ["gzip", "br", "zstd", "deflate"];
+
+fn compress(codec: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match codec {
+        "gzip" => {
+            let mut w = flate2::write::GzEncoder::new(&mut out, flate2::Compression::default());
+            w.write_all(bytes).expect("gzip");
+            w.finish().expect("gzip");
+        }
+        "deflate" => {
+            let mut w = flate2::write::ZlibEncoder::new(&mut out, flate2::Compression::default());
+            w.write_all(bytes).expect("deflate");
+            w.finish().expect("deflate");
+        }
+        "br" => {
+            let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 5, 22);
+            w.write_all(bytes).expect("br");
+        }
+        "zstd" => out = zstd::encode_all(bytes, 3).expect("zstd"),
+        other => unreachable!("{other}"),
+    }
+    out
+}
+
+fn decompress(codec: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let read = match codec {
+        "gzip" => flate2::read::GzDecoder::new(bytes).read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut out),
+        "br" => brotli::Decompressor::new(bytes, 64 * 1024).read_to_end(&mut out),
+        "zstd" => zstd::Decoder::new(bytes).and_then(|mut d| d.read_to_end(&mut out)),
+        other => unreachable!("{other}"),
+    };
+    read.expect("decompress");
+    out
+}
+
+/// Wire bytes and wall time per codec through the client; decode ratios with decompression.
+/// Returns whether every codec's ratio meets [`GOAL`].
+fn over_the_wire(bytes: &[u8], rounds: usize) -> bool {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let runtime = &runtime;
+    let fetch = |server: &Server| {
+        let client = hyperspell::Client::builder()
+            .api_key("bench-api-key")
+            .base_url(server.url())
+            .max_retries(0)
+            .build()
+            .expect("client");
+        move || {
+            time(|| {
+                let page = runtime
+                    .block_on(client.list_memories().send())
+                    .expect("list_memories");
+                assert_eq!(page.items.len(), DOCUMENTS);
+                std::hint::black_box(page);
+            })
+        }
+    };
+    let plain_server = Server::start_encoded(bytes, None);
+    let mut plain = fetch(&plain_server);
+
+    println!(
+        "over HTTP: list_memories().send() from a local server, the page as is and compressed; \
+         median of {rounds} runs each (alternating with the uncompressed one, after 1 warm-up)"
+    );
+    println!();
+    println!(
+        "{:<10} {:>12} {:>8} {:>12} {:>14} {:>18}",
+        "encoding", "wire bytes", "of raw", "wall ms", "vs raw wall", "at 100 Mbit/s ms"
+    );
+    let at_100_mbit = |n: usize| n as f64 * 8.0 / 100e6 * 1e3;
+    let mut rows = Vec::new();
+    let mut raw_wall = Vec::new();
+    for codec in CODECS {
+        let compressed = compress(codec, bytes);
+        assert_eq!(decompress(codec, &compressed), bytes, "{codec} round trip");
+        let server = Server::start_encoded(&compressed, Some(codec));
+        let head_checked = {
+            let once = fetch(&server);
+            once();
+            server
+                .first_head()
+                .is_some_and(|head| head.to_ascii_lowercase().contains(codec))
+        };
+        assert!(head_checked, "the client asks for {codec}");
+        let mut encoded = fetch(&server);
+        let (encoded_times, plain_times) = alternate(1, rounds, &mut encoded, &mut plain);
+        raw_wall.extend(plain_times);
+        rows.push((codec, compressed, median(&encoded_times)));
+    }
+    let raw_s = median(&raw_wall);
+    println!(
+        "{:<10} {:>12} {:>8} {:>12.1} {:>14} {:>18.0}",
+        "identity",
+        bytes.len(),
+        "1.000",
+        raw_s * 1e3,
+        "1.00×",
+        at_100_mbit(bytes.len())
+    );
+    for (codec, compressed, wall_s) in &rows {
+        println!(
+            "{:<10} {:>12} {:>8.3} {:>12.1} {:>13.2}× {:>18.0}",
+            codec,
+            compressed.len(),
+            compressed.len() as f64 / bytes.len() as f64,
+            wall_s * 1e3,
+            wall_s / raw_s,
+            at_100_mbit(compressed.len())
+        );
+    }
+    println!();
+
+    // Decompression included on both sides (in process, no HTTP).
+    println!(
+        "{:<10} {:>16} {:>16} {:>8} {:>8} {:>6}",
+        "encoding", "+typed ms", "+Value ms", "ratio", "goal", ""
+    );
+    let mut all_ok = true;
+    for (codec, compressed, _) in &rows {
+        let typed = || {
+            time(|| {
+                let page: types::CursorPageDocumentResponse =
+                    serde_json::from_slice(&decompress(codec, compressed)).expect("typed");
+                std::hint::black_box(page);
+            })
+        };
+        let value = || {
+            time(|| {
+                let page: Value =
+                    serde_json::from_slice(&decompress(codec, compressed)).expect("Value");
+                std::hint::black_box(page);
+            })
+        };
+        let (typed_times, value_times) = alternate(1, rounds, typed, value);
+        let (typed_s, value_s) = (median(&typed_times), median(&value_times));
+        let ratio = typed_s / value_s;
+        all_ok &= ratio <= GOAL;
+        println!(
+            "{:<10} {:>16.1} {:>16.1} {:>7.3}× {:>7}× {:>6}",
+            codec,
+            typed_s * 1e3,
+            value_s * 1e3,
+            ratio,
+            format!("≤{GOAL}"),
+            verdict(ratio <= GOAL)
+        );
+    }
+    println!();
+    all_ok
 }
 
 /// The page must decode into the generated type, with every node in its own variant (no

@@ -422,10 +422,34 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (proxies, TLS settings, connection pool); the connect
-    /// timeout is then its own.
+    /// timeout and the redirect policy are then its own: build it with
+    /// `.redirect(ClientBuilder::redirect_policy())` to keep credentials on the API's origin.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
+    }
+
+    /// The redirects the client follows: up to 10 within the origin (scheme, host and port) of
+    /// the request, none to another origin. A redirect to another origin comes back as an
+    /// [`ErrorKind::OtherStatus`](crate::ErrorKind::OtherStatus) error with its status and
+    /// `Location`, so neither `Authorization` nor `X-As-User` (which reqwest's own policy
+    /// would forward) reaches a host the client was not pointed at. (The official Python SDK
+    /// follows no redirect at all.)
+    pub fn redirect_policy() -> reqwest::redirect::Policy {
+        const MAX_REDIRECTS: usize = 10;
+        reqwest::redirect::Policy::custom(|attempt| {
+            let same_origin = attempt
+                .previous()
+                .first()
+                .is_some_and(|first| first.origin() == attempt.url().origin());
+            if !same_origin {
+                attempt.stop()
+            } else if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+            } else {
+                attempt.follow()
+            }
+        })
     }
 
     /// Builds the client. Fails when no API key or user token is set, or when a setting is
@@ -457,7 +481,7 @@ impl ClientBuilder {
             None => {
                 // No `user_agent` here: `apply` sets it on every request (also through a
                 // client of the user's), and reqwest would only look for it again.
-                let mut builder = reqwest::Client::builder();
+                let mut builder = reqwest::Client::builder().redirect(Self::redirect_policy());
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }

@@ -7,10 +7,14 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::operation::Operation;
+use crate::secret::REDACTED;
 use crate::types::ValidationError;
 
 /// How much of a response body an [`Error`] keeps.
 pub const MAX_BODY_EXCERPT: usize = 4096;
+/// How much of an error body is read at most, whatever its status: the excerpt and room for a
+/// secret that starts inside it, so that it is scrubbed whole before the excerpt is cut.
+pub(crate) const BODY_READ_LIMIT: usize = MAX_BODY_EXCERPT + 4096;
 /// How long [`Error::message`] gets at most (characters).
 const MAX_MESSAGE: usize = 500;
 
@@ -104,6 +108,8 @@ struct Inner {
     body: Option<String>,
     message: String,
     validation: Vec<ValidationError>,
+    /// Values of credential-like fields found in the body: scrubbed from everything else too.
+    found_secrets: Vec<String>,
     retryable: bool,
     attempts: u32,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
@@ -121,6 +127,7 @@ impl Error {
                 body: None,
                 message: message.into(),
                 validation: Vec::new(),
+                found_secrets: Vec::new(),
                 retryable,
                 attempts: 0,
                 source: None,
@@ -128,8 +135,20 @@ impl Error {
         }
     }
 
-    /// An error for an unsuccessful response.
+    /// An error for an unsuccessful response (credential-like fields of its body scrubbed).
+    #[cfg(test)]
     pub(crate) fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error {
+        Error::from_response_scrubbed(status, headers, body, &|_| None)
+    }
+
+    /// [`Error::from_response`], with `scrub` (the client's secrets) applied to the body
+    /// before the excerpt and the message are cut from it.
+    pub(crate) fn from_response_scrubbed(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &[u8],
+        scrub: &dyn Fn(&str) -> Option<String>,
+    ) -> Error {
         let kind = if status.is_success() || status.is_informational() || status.is_redirection() {
             ErrorKind::OtherStatus
         } else {
@@ -139,19 +158,52 @@ impl Error {
         error.inner.retryable = crate::retry::should_retry_response(status, &headers);
         error.inner.status = Some(status);
         error.inner.headers = headers;
-        error.set_body(body);
+        let (text, complete) = error.set_body(body, scrub);
         if status.as_u16() == 422
-            && let Ok(parsed) = serde_json::from_slice::<crate::types::HttpValidationError>(body)
+            && complete
+            && let Ok(parsed) = serde_json::from_str::<crate::types::HttpValidationError>(&text)
         {
             error.inner.validation = parsed.detail;
         }
-        error.inner.message = message_from_body(body, &error.inner.validation)
+        let text = if complete {
+            text
+        } else {
+            // Not the whole body: only its text, never a field of a JSON cut in half.
+            excerpt(&text, true)
+        };
+        error.inner.message = message_from_body(&text, &error.inner.validation)
             .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_owned());
+        if status.is_redirection()
+            && let Some(location) = error.inner.headers.get(reqwest::header::LOCATION)
+        {
+            let location = String::from_utf8_lossy(location.as_bytes());
+            error.inner.message = format!("redirect to {location} not followed");
+        }
         error
     }
 
-    pub(crate) fn set_body(&mut self, body: &[u8]) {
-        self.inner.body = (!body.is_empty()).then(|| excerpt(body));
+    /// Keeps a bounded excerpt of `body`: at most [`BODY_READ_LIMIT`] bytes of it are looked
+    /// at, credential-like fields and `scrub`'s secrets are replaced, and then the excerpt is
+    /// cut. Returns the scrubbed text and whether it is the whole body.
+    pub(crate) fn set_body(
+        &mut self,
+        body: &[u8],
+        scrub: &dyn Fn(&str) -> Option<String>,
+    ) -> (String, bool) {
+        let read = &body[..body.len().min(BODY_READ_LIMIT)];
+        let complete = read.len() == body.len();
+        let scrubbed = crate::scrub::credential_fields(read);
+        let mut text = String::from_utf8_lossy(&scrubbed.body).into_owned();
+        // A credential value may be repeated outside its field (echoed in a message).
+        for secret in scrubbed.secrets.iter().filter(|s| s.len() >= 4) {
+            text = text.replace(secret.as_str(), REDACTED);
+        }
+        if let Some(clean) = scrub(&text) {
+            text = clean;
+        }
+        self.inner.found_secrets.extend(scrubbed.secrets);
+        self.inner.body = (!text.is_empty()).then(|| excerpt(&text, !complete));
+        (text, complete)
     }
 
     pub(crate) fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Error {
@@ -163,6 +215,10 @@ impl Error {
         self.inner.status = Some(status);
         self.inner.headers = headers;
         self
+    }
+
+    pub(crate) fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.inner.headers
     }
 
     pub(crate) fn with_operation(mut self, operation: &'static Operation) -> Error {
@@ -183,8 +239,23 @@ impl Error {
         self.inner.retryable = retryable;
     }
 
-    /// Replaces secrets in everything the error shows.
+    /// Replaces secrets (`scrub`'s and the credential values found in the body) in
+    /// everything the error shows.
     pub(crate) fn scrub(&mut self, scrub: &dyn Fn(&str) -> Option<String>) {
+        let found = std::mem::take(&mut self.inner.found_secrets);
+        let scrub = |text: &str| -> Option<String> {
+            let mut out: Option<String> = None;
+            for secret in found.iter().filter(|s| s.len() >= 4) {
+                let current = out.as_deref().unwrap_or(text);
+                if current.contains(secret.as_str()) {
+                    out = Some(current.replace(secret.as_str(), REDACTED));
+                }
+            }
+            match scrub(out.as_deref().unwrap_or(text)) {
+                Some(clean) => Some(clean),
+                None => out,
+            }
+        };
         if let Some(clean) = scrub(&self.inner.message) {
             self.inner.message = clean;
         }
@@ -194,15 +265,24 @@ impl Error {
             self.inner.body = Some(clean);
         }
         for value in self.inner.headers.values_mut() {
-            if let Some(clean) = value.to_str().ok().and_then(scrub)
-                && let Ok(clean) = clean.parse()
-            {
-                *value = clean;
+            // Values that are not UTF-8 are looked at too (as lossy text).
+            let text = String::from_utf8_lossy(value.as_bytes());
+            if let Some(clean) = scrub(&text) {
+                *value = reqwest::header::HeaderValue::from_bytes(clean.as_bytes())
+                    .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(REDACTED));
             }
         }
         for detail in &mut self.inner.validation {
-            if let Some(clean) = scrub(&detail.msg) {
-                detail.msg = clean;
+            // Every field (`loc`, `msg`, `type`, FastAPI's `input` and `ctx`), through its JSON.
+            let Ok(json) = serde_json::to_string(&*detail) else {
+                continue;
+            };
+            let fields = crate::scrub::credential_fields(json.as_bytes());
+            let json = String::from_utf8_lossy(&fields.body).into_owned();
+            let json = scrub(&json).unwrap_or(json);
+            match serde_json::from_str(&json) {
+                Ok(clean) => *detail = clean,
+                Err(_) => detail.msg = REDACTED.to_owned(),
             }
         }
         if let Some(source) = &self.inner.source
@@ -304,11 +384,11 @@ pub(crate) fn describe_validation(details: &[ValidationError]) -> String {
         .join("; ")
 }
 
-fn message_from_body(body: &[u8], validation: &[ValidationError]) -> Option<String> {
+fn message_from_body(body: &str, validation: &[ValidationError]) -> Option<String> {
     if !validation.is_empty() {
         return Some(truncate(&describe_validation(validation), MAX_MESSAGE));
     }
-    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+    let text = match serde_json::from_str::<serde_json::Value>(body) {
         Ok(json) => {
             let field = |name: &str| json.get(name).and_then(|v| v.as_str()).map(str::to_owned);
             match (
@@ -322,11 +402,11 @@ fn message_from_body(body: &[u8], validation: &[ValidationError]) -> Option<Stri
                 (Some(code), None) => code,
                 (None, None) => match json.get("detail") {
                     Some(detail) if !detail.is_null() => detail.to_string(),
-                    _ => String::from_utf8_lossy(body).into_owned(),
+                    _ => body.to_owned(),
                 },
             }
         }
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
+        Err(_) => body.to_owned(),
     };
     let text = text.trim();
     (!text.is_empty()).then(|| truncate(text, MAX_MESSAGE))
@@ -339,18 +419,19 @@ fn truncate(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// The body as text, cut to [`MAX_BODY_EXCERPT`] bytes (the rest of a long body is not even
-/// downloaded, so its length is unknown).
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    if body.len() <= MAX_BODY_EXCERPT {
-        return String::from_utf8_lossy(body).into_owned();
+/// The body's text cut to [`MAX_BODY_EXCERPT`] bytes, marked when anything was cut (`cut`:
+/// `text` is already not the whole body; the rest of a long body is not even downloaded, so
+/// its length is unknown).
+pub(crate) fn excerpt(text: &str, cut: bool) -> String {
+    if text.len() <= MAX_BODY_EXCERPT && !cut {
+        return text.to_owned();
     }
-    let mut cut = MAX_BODY_EXCERPT;
+    let mut end = MAX_BODY_EXCERPT.min(text.len());
     // do not split a UTF-8 sequence
-    while cut > 0 && (body[cut] & 0b1100_0000) == 0b1000_0000 {
-        cut -= 1;
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    format!("{}…[truncated]", String::from_utf8_lossy(&body[..cut]))
+    format!("{}…[truncated]", &text[..end])
 }
 
 impl fmt::Display for Error {

@@ -78,10 +78,12 @@ pub mod mock {
 mod client;
 mod config;
 mod error;
+mod file_part;
 mod operation;
 mod patch;
 mod retry;
 mod runtime;
+mod scrub;
 mod secret;
 mod token;
 mod update;

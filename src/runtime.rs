@@ -25,7 +25,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
-use crate::error::{Error, ErrorKind, MAX_BODY_EXCERPT};
+use crate::error::{BODY_READ_LIMIT, Error, ErrorKind};
 use crate::operation::Operation;
 use crate::{Client, retry};
 
@@ -260,6 +260,10 @@ pub fn concat(parts: &[&str]) -> String {
 /// response): that keeps every attempt's future (which holds this one) under the size that
 /// `malloc` serves from its per-thread cache. When the body cannot be read or decoded, the
 /// error carries the status and headers (see [`Undecoded`]).
+///
+/// The body of a documented error status is not decoded: at most [`BODY_READ_LIMIT`] bytes
+/// of it are read (decompressed, when the response is compressed) and handed on raw, so that
+/// every error body is bounded alike and its excerpt is what the server sent.
 #[doc(hidden)]
 pub fn decode<T, E>(
     mut response: reqwest::Response,
@@ -273,6 +277,10 @@ where
     let expected = response.content_length().unwrap_or(0).min(64 << 20) as usize;
     let body = response.bytes_stream();
     async move {
+        if !status.is_success() {
+            // Boxed: the cold path does not grow the future every request is made of.
+            return Err(Box::pin(error_status(status, headers, body)).await);
+        }
         let body = match read_body(body, expected).await {
             Ok(body) => body,
             Err(e) => return Err(undecoded(status, headers, UndecodedCause::Read(e))),
@@ -282,6 +290,24 @@ where
             Err(e) => Err(undecoded(status, headers, UndecodedCause::Json(body, e))),
         }
     }
+}
+
+/// The first [`BODY_READ_LIMIT`] + 1 bytes of an error status's body, as an undecoded payload
+/// (which [`map_error`] turns into the status's [`Error`]).
+#[cold]
+#[inline(never)]
+async fn error_status<E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: impl Stream<Item = reqwest::Result<bytes::Bytes>>,
+) -> progenitor_client::Error<E> {
+    let body = read_bounded(body, BODY_READ_LIMIT + 1).await;
+    let not_decoded = <serde_json::Error as serde::de::Error>::custom("an error status");
+    undecoded(
+        status,
+        headers,
+        UndecodedCause::Json(body.into(), not_decoded),
+    )
 }
 
 /// The whole body: a body of one chunk as it came, more chunks copied into one buffer.
@@ -343,8 +369,10 @@ fn record_on_span(span: &tracing::Span, started: std::time::Instant, status: Opt
     duration_ms
 }
 
-/// Maps a progenitor error to an [`Error`], reading at most [`MAX_BODY_EXCERPT`] bytes of an
-/// undocumented response's body, and scrubs the client's secrets from it.
+/// Maps a progenitor error to an [`Error`], reading at most [`BODY_READ_LIMIT`] bytes of an
+/// undocumented response's body, and scrubs the client's secrets and every credential-like
+/// field from it. `response` is what [`decode`] left of a response whose body it could not
+/// read or decode (or did not decode: an error status).
 async fn map_error<E: serde::Serialize + std::fmt::Debug>(
     client: &Client,
     operation: &'static Operation,
@@ -354,6 +382,8 @@ async fn map_error<E: serde::Serialize + std::fmt::Debug>(
     use progenitor_client::Error as P;
     // `response`: the status and headers of a response `decode` could not read or decode.
     let (error, response) = undecoded_cause(error);
+    let state = client.state();
+    let scrub = |text: &str| state.scrub(text);
     let mut mapped = match error {
         P::InvalidRequest(message) | P::Custom(message) => {
             Error::new(ErrorKind::InvalidRequest, message)
@@ -367,40 +397,42 @@ async fn map_error<E: serde::Serialize + std::fmt::Debug>(
                 None => error,
             }
         }
+        // Not produced by `decode` (which hands error statuses on raw); kept for code that
+        // decodes with progenitor's own `from_response`.
         P::ErrorResponse(value) => {
             let status = value.status();
             let headers = value.headers().clone();
             let body = serde_json::to_vec(value.as_ref()).unwrap_or_default();
-            Error::from_response(status, headers, &body)
+            Error::from_response_scrubbed(status, headers, &body, &scrub)
         }
         P::UnexpectedResponse(mut unexpected) => {
             let status = unexpected.status();
             let headers = std::mem::take(unexpected.headers_mut());
-            let body = read_bounded(unexpected, MAX_BODY_EXCERPT + 1).await;
-            let mut error = Error::from_response(status, headers, &body);
+            let body = read_bounded(unexpected.bytes_stream(), BODY_READ_LIMIT + 1).await;
+            let mut error = Error::from_response_scrubbed(status, headers, &body, &scrub);
             if status.is_success() {
                 let mut message = format!("status {status} is not documented for this operation");
-                if !body.is_empty() {
+                if let Some(body) = error.body() {
                     message.push_str(": ");
-                    message.push_str(&crate::error::excerpt(&body[..body.len().min(200)]));
+                    message.extend(body.chars().take(200));
                 }
-                error = Error::new(ErrorKind::OtherStatus, message)
-                    .with_status(status, error.headers().clone());
-                error.set_body(&body);
+                let headers = std::mem::take(error.headers_mut());
+                error = Error::new(ErrorKind::OtherStatus, message).with_status(status, headers);
+                error.set_body(&body, &scrub);
             }
             error
         }
         P::InvalidResponsePayload(body, e) => match response {
-            // An error status whose body is not the documented shape: still that status.
+            // An error status (whose body `decode` does not decode): still that status.
             Some((status, headers)) if !status.is_success() => {
-                Error::from_response(status, headers, &body)
+                Error::from_response_scrubbed(status, headers, &body, &scrub)
             }
             response => {
                 let mut error = Error::new(
                     ErrorKind::Decode,
                     format!("the response body does not match the spec: {e}"),
                 );
-                error.set_body(&body);
+                error.set_body(&body, &scrub);
                 if let Some((status, headers)) = response {
                     error = error.with_status(status, headers);
                 }
@@ -411,8 +443,7 @@ async fn map_error<E: serde::Serialize + std::fmt::Debug>(
     if mapped.kind() == ErrorKind::Decode {
         mapped.set_retryable(false);
     }
-    let state = client.state();
-    mapped.scrub(&|text| state.scrub(text));
+    mapped.scrub(&scrub);
     mapped.with_operation(operation)
 }
 
@@ -447,18 +478,23 @@ fn describe_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Reads at most `limit` bytes of the body (the rest is not downloaded).
-async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
-    let mut body = Vec::new();
-    while body.len() < limit {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())])
+/// Reads at most `limit` bytes of the body: the rest is neither downloaded nor, when the
+/// response is compressed, decompressed (reqwest decompresses chunk by chunk, as it is read).
+async fn read_bounded(
+    body: impl Stream<Item = reqwest::Result<bytes::Bytes>>,
+    limit: usize,
+) -> Vec<u8> {
+    let mut body = std::pin::pin!(body);
+    let mut read = Vec::new();
+    while read.len() < limit {
+        match body.next().await {
+            Some(Ok(chunk)) => {
+                read.extend_from_slice(&chunk[..chunk.len().min(limit - read.len())])
             }
             _ => break,
         }
     }
-    body
+    read
 }
 
 /// All items of a cursor-paginated operation, page after page.

@@ -157,3 +157,189 @@ async fn one_span_per_attempt_with_operation_attempt_status_and_duration() {
         "{log}"
     );
 }
+
+/// A client for `server` acting as [`USER`], with no retries.
+fn acting_client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .as_user(USER)
+        .base_url(server.uri())
+        .no_timeout()
+        .max_retries(0)
+        .http_client(timerless_http())
+        .build()
+        .unwrap()
+}
+
+async fn answering(route: &str, http_method: &str, response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(http_method))
+        .and(path(route))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+// Every test of this file installs a `Capture`: a span first seen on a thread without a
+// subscriber would otherwise be cached as disabled for the tests that look at spans.
+
+/// Everything an error shows.
+fn shown(err: &hyperspell::Error) -> Vec<(&'static str, String)> {
+    vec![
+        ("Display", err.to_string()),
+        ("Debug", format!("{err:?}")),
+        ("message", err.message().to_owned()),
+        ("body", err.body().unwrap_or_default().to_owned()),
+        ("headers", format!("{:?}", err.headers())),
+        ("validation", format!("{:?}", err.validation_errors())),
+        (
+            "source",
+            std::error::Error::source(err)
+                .map(|s| format!("{s} {s:?}"))
+                .unwrap_or_default(),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn a_minted_token_that_does_not_decode_stays_out_of_the_error() {
+    let capture = Capture::default();
+    let _log = capture.install();
+    // The token is not one of the client's secrets: the body's field name says it is one.
+    let body = json!({"token": TOKEN, "expires_at": "not a date"});
+    let server = answering(
+        "/auth/user_token",
+        "POST",
+        ResponseTemplate::new(200).set_body_json(&body),
+    )
+    .await;
+    let err = acting_client(&server)
+        .generate_user_token()
+        .body(user_token_body())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), hyperspell::ErrorKind::Decode, "{err}");
+    for (what, text) in shown(&err) {
+        assert_clean(what, &text);
+    }
+    assert!(err.body().unwrap().contains("not a date"), "{err:?}");
+    assert_clean("log output", &capture.text());
+}
+
+#[tokio::test]
+async fn credential_fields_of_error_bodies_are_scrubbed() {
+    let _log = Capture::default().install();
+    const OTHER: &str = "someone-elses-refresh-token-9";
+    let body = json!({
+        "error": "Leaky",
+        "message": format!("cannot use {OTHER}"),
+        "access_token": TOKEN,
+        "detail": {"client": {"client_secret": "cs-live-12345", "password": "hunter2-pass"},
+                   "refresh_token": OTHER, "next_token": "page-2"},
+    });
+    let server = answering(
+        "/memories/status",
+        "GET",
+        ResponseTemplate::new(400).set_body_json(&body),
+    )
+    .await;
+    let err = acting_client(&server)
+        .get_indexing_status()
+        .send()
+        .await
+        .unwrap_err();
+    for (what, text) in shown(&err) {
+        for secret in [TOKEN, OTHER, "cs-live-12345", "hunter2-pass"] {
+            assert!(!text.contains(secret), "{what} contains {secret}: {text}");
+        }
+    }
+    // What is not a credential stays.
+    assert!(err.body().unwrap().contains("page-2"), "{err:?}");
+    assert_eq!(err.message(), "Leaky: cannot use [redacted]");
+}
+
+#[tokio::test]
+async fn secrets_are_scrubbed_before_the_excerpt_is_cut() {
+    let _log = Capture::default().install();
+    let excerpt = hyperspell::MAX_BODY_EXCERPT;
+    // The client's key, and a credential field's value, each cut in half by the excerpt.
+    let key_across = format!("{}{KEY} and more", "x".repeat(excerpt - 6));
+    let field_across = format!(
+        r#"{{"pad": "{}", "token": "{TOKEN}"}}"#,
+        "y".repeat(excerpt - 24)
+    );
+    for body in [key_across, field_across] {
+        let server = answering(
+            "/memories/status",
+            "GET",
+            ResponseTemplate::new(500).set_body_string(body.clone()),
+        )
+        .await;
+        let err = acting_client(&server)
+            .get_indexing_status()
+            .send()
+            .await
+            .unwrap_err();
+        let excerpt_text = err.body().unwrap();
+        assert!(excerpt_text.ends_with("…[truncated]"), "{excerpt_text}");
+        for secret in [KEY, TOKEN] {
+            let half = &secret[..secret.len() / 2];
+            for (what, text) in shown(&err) {
+                assert!(!text.contains(half), "{what} keeps half a secret: {text}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn validation_errors_are_scrubbed_entirely() {
+    let _log = Capture::default().install();
+    let body = json!({"detail": [
+        {"loc": ["body", KEY], "msg": format!("user {USER} unknown"), "type": format!("t-{KEY}")},
+        {"loc": ["body", "token"], "msg": "bad", "type": "x", "input": {"token": TOKEN}}
+    ]});
+    let server = answering(
+        "/auth/user_token",
+        "POST",
+        ResponseTemplate::new(422).set_body_json(&body),
+    )
+    .await;
+    let err = acting_client(&server)
+        .generate_user_token()
+        .body(user_token_body())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.validation_errors().len(), 2, "{err:?}");
+    assert_eq!(err.validation_errors()[1].msg, "bad");
+    for (what, text) in shown(&err) {
+        assert_clean(what, &text);
+    }
+}
+
+#[tokio::test]
+async fn header_values_that_are_not_utf8_are_scrubbed_too() {
+    let _log = Capture::default().install();
+    let mut value = b"\xffBearer ".to_vec();
+    value.extend_from_slice(KEY.as_bytes());
+    let value = http::HeaderValue::from_bytes(&value).unwrap();
+    let server = answering(
+        "/memories/status",
+        "GET",
+        ResponseTemplate::new(401).insert_header("x-echo", value),
+    )
+    .await;
+    let err = acting_client(&server)
+        .get_indexing_status()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.headers().contains_key("x-echo"));
+    let raw = String::from_utf8_lossy(err.headers()["x-echo"].as_bytes()).into_owned();
+    assert_clean("non-UTF-8 header", &raw);
+    for (what, text) in shown(&err) {
+        assert_clean(what, &text);
+    }
+}

@@ -159,3 +159,54 @@ async fn a_missing_file_is_an_invalid_request() {
     assert!(err.message().contains("cannot open"), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+/// The part headers (`Content-Disposition`, `Content-Type`) of form field `name`.
+fn part_headers(body: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let start = body.find(&marker)?;
+    let line_start = body[..start].rfind("\r\n").map_or(0, |i| i + 2);
+    let end = start + body[start..].find("\r\n\r\n")?;
+    Some(body[line_start..end].to_owned())
+}
+
+#[tokio::test]
+async fn a_file_part_goes_out_with_the_type_of_its_name() {
+    let dir = std::env::temp_dir().join(format!("hyperspell-mime-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pdf = dir.join("report.pdf");
+    let bare = dir.join("README");
+    std::fs::write(&pdf, b"%PDF-1.7").unwrap();
+    std::fs::write(&bare, b"plain").unwrap();
+    let cases = [
+        (FilePart::path(&pdf), "report.pdf", "application/pdf"),
+        (FilePart::path(&bare), "README", "application/octet-stream"),
+        (
+            FilePart::bytes("# hi").file_name("notes.md"),
+            "notes.md",
+            "text/markdown",
+        ),
+        (FilePart::bytes("x"), "file", "application/octet-stream"),
+        (
+            FilePart::path(&pdf).mime_type("application/x-custom"),
+            "report.pdf",
+            "application/x-custom",
+        ),
+    ];
+    for (part, file_name, content_type) in cases {
+        let server = upload_server().await;
+        client(&server).upload().file(part).send().await.unwrap();
+        let request = &server.received_requests().await.unwrap()[0];
+        let body = String::from_utf8_lossy(&request.body);
+        let headers = part_headers(&body, "file").expect("a file part");
+        assert!(
+            headers.contains(&format!("filename=\"{file_name}\"")),
+            "{headers}"
+        );
+        let types: Vec<&str> = headers
+            .lines()
+            .filter_map(|line| line.strip_prefix("Content-Type: "))
+            .collect();
+        assert_eq!(types, [content_type], "{headers}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -36,3 +36,16 @@ fn install_token_redemption_hides_token_and_user_key() {
     );
     assert!(debug.contains("demo"), "{debug}");
 }
+
+#[test]
+fn builders_of_credential_types_hide_them_too() {
+    let builder = UserTokenResponse::builder()
+        .token("eyJhbGciOiJIUzI1NiJ9.builder-secret")
+        .expires_at(chrono::DateTime::<chrono::Utc>::from_timestamp(0, 0).unwrap());
+    let debug = format!("{builder:?} {builder:#?}");
+    assert!(!debug.contains("builder-secret"), "{debug}");
+    assert!(
+        debug.contains("[redacted]") && debug.contains("1970"),
+        "{debug}"
+    );
+}

@@ -25,11 +25,21 @@ impl Server {
     /// Starts a server on 127.0.0.1 (its own thread and single-threaded runtime) answering
     /// `200` with `body` as `application/json`.
     pub fn start(body: &str) -> Server {
-        let response = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        Server::start_encoded(body.as_bytes(), None)
+    }
+
+    /// [`Server::start`] with a body already encoded with `content_encoding` (sent whatever
+    /// the request's `Accept-Encoding`).
+    pub fn start_encoded(body: &[u8], content_encoding: Option<&str>) -> Server {
+        let encoding = content_encoding
+            .map(|coding| format!("content-encoding: {coding}\r\n"))
+            .unwrap_or_default();
+        let mut response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{encoding}content-length: {}\r\n\r\n",
             body.len()
         )
         .into_bytes();
+        response.extend_from_slice(body);
         let response: Arc<[u8]> = Arc::from(response);
         let first_head = Arc::new(Mutex::new(None));
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();

@@ -5,7 +5,9 @@
 //! future multipart operation appears by itself. File fields take a [`FilePart`] that is
 //! re-opened on every `send`, which is what lets a retry rebuild a streamed body.
 //!
-//! [`FilePart`]: the `multipart::FilePart` type emitted by [`support_module`].
+//! [`FilePart`]: for the `hyperspell` crate, its hand-written `hyperspell::multipart::FilePart`
+//! (`src/file_part.rs`), re-exported by the `multipart` module this emits; a standalone crate
+//! has no runtime to take it from, so it gets its own copy ([`standalone_file_part`]).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
@@ -77,7 +79,7 @@ pub fn generate(
     doc: &Value,
     operations: &[MultipartOperation],
     type_space: &typify::TypeSpace,
-    _flavor: Flavor,
+    flavor: Flavor,
 ) -> Result<TokenStream, Diagnostic> {
     if operations.is_empty() {
         return Ok(TokenStream::new());
@@ -89,7 +91,7 @@ pub fn generate(
         methods.push(method);
         builders.push(builder);
     }
-    let support = support_module();
+    let support = support_module(flavor);
     Ok(quote! {
         impl Client {
             #(#methods)*
@@ -675,7 +677,22 @@ fn responses(
 use crate::refs::resolve;
 
 /// The `multipart` module: `FilePart`, a file form field that can be sent again.
-fn support_module() -> TokenStream {
+fn support_module(flavor: Flavor) -> TokenStream {
+    match flavor {
+        Flavor::Hyperspell => quote! {
+            /// Files for `multipart/form-data` operations.
+            pub mod multipart {
+                pub use crate::file_part::FilePart;
+            }
+        },
+        Flavor::Standalone => standalone_file_part(),
+    }
+}
+
+/// `FilePart` for a standalone crate (`xtask generate --out`), which depends on no runtime of
+/// ours: a plain copy of the `hyperspell` crate's `src/file_part.rs` without its `Content-Type`
+/// guessing (a standalone crate's dependencies do not include `mime_guess`).
+fn standalone_file_part() -> TokenStream {
     quote! {
         /// Files for `multipart/form-data` operations.
         pub mod multipart {
@@ -776,7 +793,7 @@ fn support_module() -> TokenStream {
                     self
                 }
 
-                /// The part's `Content-Type` (default: guessed from the file name by the server).
+                /// The part's `Content-Type` (default: none is sent).
                 pub fn mime_type(mut self, mime: impl Into<String>) -> Self {
                     self.mime_type = Some(mime.into());
                     self
