@@ -14,6 +14,8 @@ use crate::normalize;
 
 #[cfg(feature = "contract")]
 mod contract;
+#[cfg(feature = "contract")]
+pub use contract::response_samples;
 mod extra_fields;
 mod mock_fixes;
 mod multipart;

@@ -682,3 +682,92 @@ async fn required_inputs_only_send_exactly_the_required_fields() {
 
 /// The spec, read once (`'static`, so `$ref`s resolve to references into it).
 static SPEC_DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+
+/// The API's next state (`../shared/spec/history/hyperspell-0.32.1-2026-07.yaml`: new
+/// `DocumentProviders` values, a new required response field, ...) against this client: for
+/// every operation both revisions share, success bodies synthesized from the *newer* spec,
+/// with every property set and, over as many samples as the longest enum has values, every
+/// enum value, decode into this client's types and re-encode to the same JSON (new enum
+/// values and unknown fields included).
+#[test]
+fn responses_of_the_next_api_state_decode_and_round_trip() {
+    // Normalizing the whole document nests deeper than a test thread's default stack.
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(check_next_api_state)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn check_next_api_state() {
+    let newer = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/spec/history/hyperspell-0.32.1-2026-07.yaml");
+    assert!(
+        newer.is_file(),
+        "the shared spec history is missing: expected {}",
+        newer.display()
+    );
+    let spec = hyperspell_codegen::load_file(&newer).expect("the newer spec loads");
+    let (doc, _) = hyperspell_codegen::normalize::normalize(&spec).expect("it normalizes");
+    let longest_enum = longest_enum(&doc);
+    let by_route: std::collections::HashMap<(&str, &str), &str> = calls::OPERATIONS
+        .iter()
+        .map(|&(name, method, path)| ((method, path), name))
+        .collect();
+
+    let mut shared = std::collections::BTreeSet::new();
+    let mut decoded = 0;
+    let mut failures = Vec::new();
+    let mut new_values_seen = std::collections::BTreeSet::new();
+    for rotation in 0..longest_enum {
+        for (method, path, body) in hyperspell_codegen::generate::response_samples(&doc, rotation) {
+            let Some(&name) = by_route.get(&(method.as_str(), path.as_str())) else {
+                continue; // an operation this client does not have
+            };
+            shared.insert(name);
+            let json = body.to_string();
+            match calls::decode_response(name, &json) {
+                Some(Ok(())) => {
+                    decoded += 1;
+                    for value in ["pylon", "clickup"] {
+                        if json.contains(&format!("\"{value}\"")) {
+                            new_values_seen.insert(value);
+                        }
+                    }
+                }
+                Some(Err(e)) => failures.push(format!("{name} (rotation {rotation}): {e}")),
+                None => {} // no JSON success type in this client (an empty or streamed body)
+            }
+        }
+    }
+    eprintln!(
+        "next API state: {} shared operations, {decoded} bodies decoded over {longest_enum} \
+         enum rotations, {} failures",
+        shared.len(),
+        failures.len()
+    );
+    assert!(shared.len() >= calls::OPERATIONS.len() / 2, "{shared:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The new provider values were among what decoded (and re-encoded unchanged).
+    assert_eq!(
+        new_values_seen.into_iter().collect::<Vec<_>>(),
+        ["clickup", "pylon"]
+    );
+}
+
+/// The number of values of the longest `enum` in `doc`.
+fn longest_enum(doc: &serde_json::Value) -> usize {
+    match doc {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(key, value)| match (key.as_str(), value) {
+                ("enum", serde_json::Value::Array(values)) => values.len(),
+                _ => longest_enum(value),
+            })
+            .max()
+            .unwrap_or(1),
+        serde_json::Value::Array(items) => items.iter().map(longest_enum).max().unwrap_or(1),
+        _ => 1,
+    }
+}

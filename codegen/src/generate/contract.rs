@@ -74,8 +74,13 @@ pub fn calls(
     let mut table = Vec::new();
     let mut arms = Vec::new();
     let mut samples = Vec::new();
+    let mut decoders = Vec::new();
     let components = component_samples(doc, file);
     for operation in operations {
+        if let Some(ty) = success_type(operation, &builders) {
+            let name = &operation.rust_name;
+            decoders.push(quote! { #name => Some(decode_sample::<#ty>(json)), });
+        }
         if let Some(sample) = response_sample(doc, operation, multipart, &builders) {
             samples.push(sample);
         }
@@ -126,6 +131,16 @@ pub fn calls(
             vec![#(#samples),*]
         }
 
+        /// Decodes `json` into operation `name`'s success type and re-encodes it (`None`: no
+        /// such operation, or no JSON success type): for bodies made from another revision of
+        /// the spec.
+        pub fn decode_response(name: &str, json: &str) -> Option<Result<(), String>> {
+            match name {
+                #(#decoders)*
+                _ => None,
+            }
+        }
+
         /// Every component schema whose type decodes and encodes, synthesized with every
         /// optional property set, decoded into its type and re-encoded: (schema name, the
         /// error or the first difference).
@@ -151,7 +166,7 @@ fn component_samples(doc: &Value, file: &syn::File) -> Vec<TokenStream> {
     else {
         return Vec::new();
     };
-    let synth = Synth { doc };
+    let synth = Synth { doc, rotation: 0 };
     schemas
         .keys()
         .filter_map(|name| {
@@ -228,7 +243,7 @@ fn response_sample(
         Some(m) => m.object.clone(),
         None => doc.pointer(&operation.pointer)?.clone(),
     };
-    let synth = Synth { doc };
+    let synth = Synth { doc, rotation: 0 };
     let responses = object.get("responses")?.as_object()?;
     let (status, response) = responses.iter().find(|(code, _)| code.starts_with('2'))?;
     let schema = synth
@@ -239,16 +254,56 @@ fn response_sample(
         .find(|(media, _)| media.contains("json"))?
         .1
         .get("schema")?;
+    let ty = success_type(operation, builders)?;
+    let value = synth.value(schema, Mode::All, 0, &mut Vec::new(), false);
+    let json = Literal::string(&value.to_string());
+    let name = &operation.rust_name;
+    Some(quote! { (#name, #status, decode_sample::<#ty>(#json)) })
+}
+
+/// The operation's JSON success type as the test names it (`None` for no body or a stream).
+fn success_type(operation: &Operation, builders: &Builders) -> Option<TokenStream> {
     let ty = builders.0.get(&builder_name(operation))?.success.clone()?;
     let text = quote! { #ty }.to_string().replace(' ', "");
     if text == "()" || text.ends_with("ByteStream") {
         return None;
     }
-    let ty = test_side_type(&ty);
-    let value = synth.value(schema, Mode::All, 0, &mut Vec::new(), false);
-    let json = Literal::string(&value.to_string());
-    let name = &operation.rust_name;
-    Some(quote! { (#name, #status, decode_sample::<#ty>(#json)) })
+    Some(test_side_type(&ty))
+}
+
+/// For every operation of `doc` (a normalized document) with a JSON success response:
+/// (METHOD, path, a body synthesized with every property set and each `enum`'s
+/// `rotation`-th value). Bodies a client built from another revision must decode.
+pub fn response_samples(doc: &Value, rotation: usize) -> Vec<(String, String, Value)> {
+    let synth = Synth { doc, rotation };
+    let mut samples = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return samples;
+    };
+    for (path, item) in paths {
+        for method in crate::naming::METHODS {
+            let Some(responses) = item.pointer(&format!("/{method}/responses")) else {
+                continue;
+            };
+            let schema = responses.as_object().and_then(|responses| {
+                let (_, response) = responses.iter().find(|(code, _)| code.starts_with('2'))?;
+                synth
+                    .resolve(response)
+                    .get("content")?
+                    .as_object()?
+                    .iter()
+                    .find(|(media, _)| media.contains("json"))?
+                    .1
+                    .get("schema")
+                    .cloned()
+            });
+            if let Some(schema) = schema {
+                let value = synth.value(&schema, Mode::All, 0, &mut Vec::new(), false);
+                samples.push((method.to_uppercase(), path.clone(), value));
+            }
+        }
+    }
+    samples
 }
 
 /// The statements of one operation's call function.
@@ -285,7 +340,7 @@ fn operation_calls(
         .0
         .get(&builder_ident)
         .ok_or_else(|| format!("no generated builder `builder::{builder_ident}`"))?;
-    let synth = Synth { doc };
+    let synth = Synth { doc, rotation: 0 };
     let method = format_ident!("{}", operation.rust_name);
 
     let mut required = Vec::new();
@@ -425,7 +480,7 @@ fn operation_calls(
 
 /// The operation's parameters with the path item's (not overridden) after them, resolved.
 fn parameters(doc: &Value, object: &Value, item_parameters: &[Value]) -> Vec<Value> {
-    let synth = Synth { doc };
+    let synth = Synth { doc, rotation: 0 };
     let own: Vec<Value> = object
         .get("parameters")
         .and_then(Value::as_array)
@@ -722,6 +777,9 @@ enum Mode {
 /// Synthesizes JSON values that are valid for a schema of the normalized document.
 struct Synth<'a> {
     doc: &'a Value,
+    /// Which value of each `enum` to take: the `rotation`-th (modulo its length), so that a
+    /// few samples cover every value.
+    rotation: usize,
 }
 
 impl Synth<'_> {
@@ -868,10 +926,11 @@ impl Synth<'_> {
             return constant.clone();
         }
         if let Some(values) = object.get("enum").and_then(Value::as_array) {
-            if let Some(first) = values.iter().find(|v| !v.is_null()) {
-                return first.clone();
+            let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            if values.is_empty() {
+                return Value::Null;
             }
-            return Value::Null;
+            return values[self.rotation % values.len()].clone();
         }
         for key in ["oneOf", "anyOf"] {
             let Some(branches) = object.get(key).and_then(Value::as_array) else {
@@ -1131,7 +1190,7 @@ mod tests {
     use super::*;
 
     fn synth(doc: &Value, schema: Value, mode: Mode) -> Value {
-        Synth { doc }.value(&schema, mode, 0, &mut Vec::new(), true)
+        Synth { doc, rotation: 0 }.value(&schema, mode, 0, &mut Vec::new(), true)
     }
 
     #[test]
