@@ -263,7 +263,7 @@ async fn credential_fields_of_error_bodies_are_scrubbed() {
 #[tokio::test]
 async fn secrets_are_scrubbed_before_the_excerpt_is_cut() {
     let _log = Capture::default().install();
-    let excerpt = hyperspell::MAX_BODY_EXCERPT;
+    let excerpt = hyperspell::constants::MAX_BODY_EXCERPT;
     // The client's key, and a credential field's value, each cut in half by the excerpt.
     let key_across = format!("{}{KEY} and more", "x".repeat(excerpt - 6));
     let field_across = format!(

@@ -12,7 +12,8 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use client_support::{KEY, indexing_status};
-use hyperspell::{Client, ErrorKind, MAX_BODY_EXCERPT};
+use hyperspell::constants::MAX_BODY_EXCERPT;
+use hyperspell::{Client, ErrorKind};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

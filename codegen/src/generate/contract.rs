@@ -1307,7 +1307,11 @@ mod tests {
     #[test]
     fn query_arrays_get_two_items() {
         let doc = json!({});
-        let value = Synth { doc: &doc, rotation: 0 }.param(
+        let value = Synth {
+            doc: &doc,
+            rotation: 0,
+        }
+        .param(
             &json!({"type": "array", "items": {"type": "string"}}),
             Mode::All,
             true,
