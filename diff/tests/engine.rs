@@ -226,16 +226,22 @@ fn nullability_in_every_spelling() {
 
 #[test]
 fn generation_failure_is_reported_and_the_api_diff_stands() {
-    let spec = |second_id: &str| {
+    // The revision's `/b` header parameter refers to a component that does not exist: the
+    // generator refuses the document (it is invalid), the API diff still compares what it can.
+    let spec = |second_id: &str, header: &str| {
         format!(
-            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: list_a\n      responses:\n        '200': {{description: ok}}\n  /b:\n    get:\n      operationId: {second_id}\n      responses:\n        '200': {{description: ok}}\n"
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: list_a\n      responses:\n        '200': {{description: ok}}\n  /b:\n    get:\n      operationId: {second_id}\n      parameters:\n        - {{name: x-trace, in: header, schema: {header}}}\n      responses:\n        '200': {{description: ok}}\n"
         )
     };
-    let report = texts(&spec("list_b"), &spec("list_a"), true);
+    let report = texts(
+        &spec("list_b", "{type: string}"),
+        &spec("list_c", "{$ref: '#/components/schemas/Missing'}"),
+        true,
+    );
     assert_eq!(report["rust"]["status"], "error", "{report}");
     let error = report["rust"]["error"].as_str().unwrap();
     assert!(
-        error.contains("revision") && error.contains("list_a"),
+        error.contains("revision") && error.contains("Missing"),
         "{error}"
     );
     let changes = ids(&report);
