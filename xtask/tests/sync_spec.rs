@@ -64,11 +64,12 @@ paths:
               schema: {type: array, items: {type: string}}
 ";
 
-/// A valid document the generator cannot handle: two operations, one operationId.
-fn duplicate_operation_ids() -> String {
+/// A document the pipeline refuses (it is invalid): a `$ref` to a component that does not
+/// exist. (What the generator cannot take faithfully, it degrades instead of refusing.)
+fn dangling_ref() -> String {
     TINY.replace(
         "paths:\n",
-        "paths:\n  /other:\n    get:\n      operationId: list_items\n      responses: {'200': {description: ok}}\n",
+        "paths:\n  /other:\n    get:\n      operationId: other_items\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Missing'}}}}}\n",
     )
 }
 
@@ -761,10 +762,10 @@ fn invalid_openapi_is_refused() {
 #[test]
 fn a_spec_the_generator_cannot_handle_is_refused() {
     let project = Project::seeded("generator");
-    let source = project.file("duplicate.yaml", duplicate_operation_ids().as_bytes());
+    let source = project.file("dangling.yaml", dangling_ref().as_bytes());
     project.refused(
         &["--from", source.to_str().unwrap()],
-        &["duplicate operationId `list_items`"],
+        &["`#/components/schemas/Missing` does not exist"],
     );
 }
 
@@ -870,7 +871,7 @@ fn check_passes_on_a_clean_tree_and_fails_after_a_hand_edit() {
 fn check_fails_when_the_pipeline_rejects_the_spec() {
     // A lock that matches, over a spec the pipeline cannot handle.
     let project = Project::new("check-rejected");
-    let spec = duplicate_operation_ids();
+    let spec = dangling_ref();
     std::fs::write(project.spec_file(), &spec).unwrap();
     let lock = serde_json::json!({
         "source": "hand-made", "sha256": sha256_hex(spec.as_bytes()), "bytes": spec.len(),
@@ -880,8 +881,7 @@ fn check_fails_when_the_pipeline_rejects_the_spec() {
     let run = project.sync(&["--check"]);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(
-        run.stderr.contains("rejected by the pipeline")
-            && run.stderr.contains("duplicate operationId"),
+        run.stderr.contains("rejected by the pipeline") && run.stderr.contains("does not exist"),
         "{run}"
     );
 }

@@ -194,7 +194,10 @@ mod tests {
         for (property, default) in [("choice", "\"auto\""), ("or_text", "\"x\"")] {
             assert!(p[property].get("default").is_none(), "{p}");
             let described = p[property]["description"].as_str().unwrap_or_default();
-            assert!(described.contains(&format!("Server default: `{default}`.")), "{p}");
+            assert!(
+                described.contains(&format!("Server default: `{default}`.")),
+                "{p}"
+            );
         }
         assert!(notes.iter().any(|n| n.pointer
             == "/components/schemas/P/properties/grammar/default"
