@@ -39,6 +39,7 @@ use crate::naming::{METHODS, typify_type_name};
 /// Rust names); returns a note for each name that had to be made unique.
 pub(crate) fn type_names(doc: &mut Value) -> Vec<Note> {
     let mut namer = Namer::default();
+    hoist_nullable_unions(doc);
     if let Some(schemas) = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -96,6 +97,56 @@ pub(crate) fn type_names(doc: &mut Value) -> Vec<Note> {
     namer.notes
 }
 
+/// A nullable composed component (`X: {oneOf: [A, B], nullable: true}`, or `allOf` of more than
+/// one reference) becomes `Option` of its composition, and typify gives both the component's
+/// name: `struct X(Option<X>)` next to
+/// `enum X`, which does not compile. The union moves to a component of its own,
+/// `<X>Inner` (the next free name), and `X` becomes a nullable reference to it, which typify
+/// renders as `struct X(Option<XInner>)`.
+fn hoist_nullable_unions(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut taken: BTreeSet<String> = schemas.keys().map(|k| typify_type_name(k)).collect();
+    let keys: Vec<String> = schemas
+        .iter()
+        .filter(|(_, schema)| {
+            schema.get("nullable") == Some(&Value::Bool(true))
+                && (schema.get("oneOf").is_some()
+                    || schema.get("anyOf").is_some()
+                    || schema.get("allOf").is_some() && !is_single_reference(schema.get("allOf")))
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    for key in keys {
+        let mut inner_key = format!("{key}Inner");
+        let mut n = 2;
+        while taken.contains(&typify_type_name(&inner_key)) || schemas.contains_key(&inner_key) {
+            inner_key = format!("{key}Inner{n}");
+            n += 1;
+        }
+        taken.insert(typify_type_name(&inner_key));
+        let Some(Value::Object(mut union)) = schemas.remove(&key) else {
+            continue;
+        };
+        union.remove("nullable");
+        let mut outer = Map::new();
+        outer.insert(
+            "allOf".into(),
+            serde_json::json!([{ "$ref": format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_segment(&inner_key)) }]),
+        );
+        outer.insert("nullable".into(), Value::Bool(true));
+        if let Some(description) = union.get("description") {
+            outer.insert("description".into(), description.clone());
+        }
+        schemas.insert(key, Value::Object(outer));
+        schemas.insert(inner_key, Value::Object(union));
+    }
+}
+
 #[derive(Default)]
 struct Namer {
     /// Type names given so far (components first).
@@ -132,7 +183,10 @@ impl Namer {
         };
         // A nullable component is an `Option` of an inner type, which typify names after the
         // component's title, else `<Name>Inner`.
-        if object.get("nullable") == Some(&Value::Bool(true)) && is_named_type(object) {
+        if object.get("nullable") == Some(&Value::Bool(true))
+            && is_named_type(object)
+            && !is_single_reference(object.get("allOf"))
+        {
             let inner = self.claim(&format!("{name}Inner"), at);
             object.insert("title".into(), Value::String(inner));
         }
@@ -318,6 +372,12 @@ fn has_named_schema(response: &Value) -> bool {
                     .is_some_and(|s| !s.contains_key("$ref") && is_named_type(s))
             })
         })
+}
+
+/// An `allOf` of one `$ref`: typify renders it as that type (an `Option` of it when nullable).
+fn is_single_reference(all_of: Option<&Value>) -> bool {
+    matches!(all_of.and_then(Value::as_array),
+        Some(members) if members.len() == 1 && members[0].get("$ref").is_some())
 }
 
 /// progenitor's name for a parameter's type: `<operation>-<parameter name>`.
@@ -527,6 +587,33 @@ mod tests {
             Some("ShapeVariant1K")
         );
         assert_eq!(notes.len(), 1, "{notes:?}");
+    }
+
+    #[test]
+    fn a_nullable_composed_component_refers_to_its_composition() {
+        // typify named both the `Option` newtype and the union `VariableValue`.
+        let union = json!({"oneOf": [{"type": "boolean"}, {"type": "string"}], "description": "d"});
+        let mut nullable = union.clone();
+        nullable["nullable"] = json!(true);
+        let mut doc = doc(
+            json!({"VariableValue": nullable, "Plain": {"allOf": [{"$ref": "#/components/schemas/VariableValue"}], "nullable": true}}),
+            json!({}),
+        );
+        type_names(&mut doc);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["VariableValueInner"], union);
+        assert_eq!(
+            schemas["VariableValue"],
+            json!({"allOf": [{"$ref": "#/components/schemas/VariableValueInner"}], "nullable": true, "description": "d"})
+        );
+        // A nullable reference is what typify handles: left alone.
+        assert_eq!(
+            schemas["Plain"],
+            json!({"allOf": [{"$ref": "#/components/schemas/VariableValue"}], "nullable": true})
+        );
+        let again = doc.clone();
+        type_names(&mut doc);
+        assert_eq!(doc, again);
     }
 
     #[test]
