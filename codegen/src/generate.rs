@@ -650,6 +650,22 @@ pub(crate) fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> 
     })
 }
 
+/// The last path segment of every trait in the `#[derive(..)]` lists of `attrs`.
+pub(crate) fn derive_names(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| {
+            a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .ok()
+        })
+        .flatten()
+        .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
+        .collect()
+}
+
 /// Removes `name` from the `#[derive(..)]` lists of `attrs`; whether it was there.
 pub(crate) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
     let mut removed = false;

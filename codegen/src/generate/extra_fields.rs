@@ -145,7 +145,7 @@ pub fn keep(spec: &Spec, file: &mut syn::File) -> Result<usize, Diagnostic> {
 
 /// Adds the map to `s` if it is open; returns the field's name.
 fn open(s: &mut ItemStruct) -> Option<syn::Ident> {
-    let derives = derive_names(&s.attrs);
+    let derives = super::derive_names(&s.attrs);
     if !derives.iter().any(|d| d == "Deserialize")
         || derives.iter().any(|d| d == "Hash" || d == "Ord")
         || s.attrs.iter().any(|a| {
@@ -182,21 +182,6 @@ fn open(s: &mut ItemStruct) -> Option<syn::Ident> {
         pub #field: ::serde_json::Map<::std::string::String, ::serde_json::Value>
     });
     Some(field)
-}
-
-fn derive_names(attrs: &[syn::Attribute]) -> Vec<String> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .ok()
-        })
-        .flatten()
-        .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
-        .collect()
 }
 
 enum Conversion {

@@ -107,7 +107,11 @@ pub fn open(spec: &Spec, file: &mut syn::File) -> Result<usize, Diagnostic> {
 /// The variants and wire values of a typify string enum: unit variants only, each with its
 /// `#[serde(rename = "..")]` (or named as its value), and no serde attribute on the enum.
 fn string_values(e: &ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
-    if !derives(&e.attrs, "Deserialize") || e.attrs.iter().any(|a| a.path().is_ident("serde")) {
+    if !super::derive_names(&e.attrs)
+        .iter()
+        .any(|d| d == "Deserialize")
+        || e.attrs.iter().any(|a| a.path().is_ident("serde"))
+    {
         return None;
     }
     e.variants
@@ -133,20 +137,6 @@ fn string_values(e: &ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
             Some((variant.ident.clone(), wire))
         })
         .collect()
-}
-
-fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .ok()
-        })
-        .flatten()
-        .any(|path| path.segments.last().is_some_and(|s| s.ident == name))
 }
 
 /// `impl Trait for Name` → (`Name`, `Trait`'s last segment).
