@@ -280,11 +280,9 @@ mod tests {
     use super::*;
 
     fn spec() -> Spec {
-        crate::load::load_bytes(
-            "t.yaml",
-            b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
-        )
-        .unwrap()
+        crate::normalize::test_support::spec(crate::normalize::test_support::with_paths(
+            serde_json::json!({}),
+        ))
     }
 
     fn types(items: TokenStream) -> syn::File {
