@@ -41,6 +41,9 @@ const STEPS: &[(&str, &str, &[&str])] = &[
             "--workspace",
             "--features",
             "hyperspell/mock",
+            // Only test targets: `--ignored` would also run the `ignore`d (non-compiling) doc
+            // examples.
+            "--tests",
             "--",
             "--ignored",
         ],

@@ -5,7 +5,7 @@
 //! the client was built. Every generated struct that accepts unknown fields (no
 //! `deny_unknown_fields`, i.e. the schema does not say `additionalProperties: false`) gets
 //!
-//! ```ignore
+//! ```text
 //! #[serde(flatten)]
 //! pub extra_fields: serde_json::Map<String, serde_json::Value>,
 //! ```
