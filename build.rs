@@ -14,12 +14,15 @@ fn main() {
     };
     println!("cargo::rerun-if-changed={}", spec.display());
     let out_dir = PathBuf::from(env("OUT_DIR"));
+    // The reviewed resource map beside the spec (`spec/resources.yaml`).
+    let resources = resource_map(&spec);
     let options = hyperspell_codegen::Options {
         flavor: hyperspell_codegen::Flavor::Hyperspell,
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
         // The contract-test calls are generated where those tests are built
         // (`contract-tests/build.rs`), never in a build of the client.
         contract: false,
+        resources,
     };
 
     let generated = hyperspell_codegen::load_file(&spec)
@@ -44,6 +47,23 @@ fn main() {
     write(&out_dir.join("hyperspell_client.rs"), &generated.code);
     if let Some(mock) = &generated.mock {
         write(&out_dir.join("hyperspell_mock.rs"), mock);
+    }
+}
+
+fn resource_map(spec: &std::path::Path) -> Option<hyperspell_codegen::ResourceMap> {
+    let beside = spec
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join(hyperspell_codegen::resources::RESOURCE_MAP_FILE);
+    println!("cargo::rerun-if-changed={}", beside.display());
+    match hyperspell_codegen::ResourceMap::beside(spec) {
+        Ok(map) => map,
+        Err(diagnostic) => {
+            for line in diagnostic.to_string().lines() {
+                println!("cargo::error={line}");
+            }
+            std::process::exit(1);
+        }
     }
 }
 

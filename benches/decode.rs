@@ -158,7 +158,7 @@ fn over_the_wire(bytes: &[u8], rounds: usize) -> bool {
         move || {
             time(|| {
                 let page = runtime
-                    .block_on(client.list_memories().send())
+                    .block_on(client.memories().list().send())
                     .expect("list_memories");
                 assert_eq!(page.items.len(), DOCUMENTS);
                 std::hint::black_box(page);

@@ -52,7 +52,7 @@ fn main() {
 
     // One request from our client, whose headers the baseline copies.
     let status = runtime
-        .block_on(client.get_indexing_status().send())
+        .block_on(client.memories().status().send())
         .expect("our client's request");
     assert_eq!(status.total.len(), 2, "decoded the fixed body");
     let head = server.first_head().expect("the server saw our request");
@@ -92,7 +92,7 @@ fn main() {
             time(|| {
                 runtime.block_on(async {
                     futures::stream::iter(0..REQUESTS)
-                        .map(|_| client.get_indexing_status().send())
+                        .map(|_| client.memories().status().send())
                         .buffer_unordered(concurrency)
                         .for_each(|result| {
                             result.expect("our request");

@@ -1,4 +1,4 @@
-//! Peak memory of a 1 GiB upload: `client.upload().file(FilePart::path(..)).send()` to a local
+//! Peak memory of a 1 GiB upload: `client.memories().upload().file(FilePart::path(..)).send()` to a local
 //! server that discards the body. Goal: peak RSS (VmHWM) of the uploading process ≤ 64 MiB.
 //!
 //! Each measurement runs in a fresh child process (this bench re-executing itself with
@@ -162,6 +162,7 @@ fn child(mode: &str, url: &str, file: &Path) {
             let response = runtime
                 .block_on(
                     client
+                        .memories()
                         .upload()
                         .file(hyperspell::multipart::FilePart::path(file))
                         .send(),

@@ -20,9 +20,21 @@ fn main() {
         flavor: hyperspell_codegen::Flavor::Hyperspell,
         mock: false,
         contract: true,
+        resources: None,
     };
-    let generated = hyperspell_codegen::load_file(&spec)
-        .and_then(|loaded| hyperspell_codegen::generate(&loaded, &options));
+    let beside = spec
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join(hyperspell_codegen::resources::RESOURCE_MAP_FILE);
+    println!("cargo::rerun-if-changed={}", beside.display());
+    let generated = hyperspell_codegen::ResourceMap::beside(&spec).and_then(|resources| {
+        let options = hyperspell_codegen::Options {
+            resources,
+            ..options
+        };
+        hyperspell_codegen::load_file(&spec)
+            .and_then(|loaded| hyperspell_codegen::generate(&loaded, &options))
+    });
     let contract = match generated.map(|generated| generated.contract) {
         Ok(Some(contract)) => contract,
         Ok(None) => fail("the pipeline returned no contract calls although asked for them"),

@@ -42,6 +42,7 @@ async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
 
     // 2. Add a memory.
     let added = user
+        .memories()
         .add()
         .body(
             types::IngestRequest::builder()
@@ -57,7 +58,8 @@ async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
 
     // 3. Query.
     let result = user
-        .query_memories()
+        .memories()
+        .search()
         .body(types::QueryRequest::builder().query("When is the planning meeting?".to_owned()))
         .send()
         .await?;
@@ -73,7 +75,8 @@ async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
 
     // 4. List every memory, page after page (2 per page).
     let memories: Vec<types::DocumentResponse> = user
-        .list_memories()
+        .memories()
+        .list()
         .size(2)
         .into_stream()
         .try_collect()
@@ -95,6 +98,7 @@ async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
         "# Quickstart\n\nUploaded by the Hyperspell Rust client.\n",
     )?;
     let uploaded = user
+        .memories()
         .upload()
         .file(FilePart::path(&path).mime_type("text/markdown"))
         .metadata_map([

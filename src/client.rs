@@ -231,7 +231,7 @@ fn replace_credentials(
 ///
 /// let status = client
 ///     .with_options(RequestOptions::new().max_retries(5).timeout(Duration::from_secs(300)))
-///     .get_indexing_status()
+///     .memories().status()
 ///     .send()
 ///     .await?;
 /// # Ok(()) }
@@ -575,7 +575,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn f(client: hyperspell::Client) -> Result<(), hyperspell::Error> {
-    /// let token = client.generate_user_token().body(hyperspell::types::UserTokenRequest::builder().user_id("u1")).send().await?;
+    /// let token = client.auth().user_token().body(hyperspell::types::UserTokenRequest::builder().user_id("u1")).send().await?;
     /// let user_client = client.with_user_token(&token.token);
     /// # Ok(()) }
     /// ```

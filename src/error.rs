@@ -491,6 +491,14 @@ impl StdError for Error {
     }
 }
 
+/// A value that does not convert into a generated type (`TryFrom` of a builder or a string):
+/// `?` works in a function returning [`crate::Result`].
+impl From<crate::types::error::ConversionError> for Error {
+    fn from(error: crate::types::error::ConversionError) -> Self {
+        Error::new(ErrorKind::InvalidRequest, error.to_string())
+    }
+}
+
 impl From<crate::ConfigError> for Error {
     fn from(error: crate::ConfigError) -> Error {
         Error::new(ErrorKind::Config, error.to_string()).with_source(error)

@@ -1,8 +1,11 @@
 //! Rust client for the [Hyperspell](https://hyperspell.com) API, the memory layer for AI apps
 //! and agents.
 //!
-//! Every operation of the API is a method on [`Client`] returning a builder (see [`builder`]);
-//! request and response types are in [`types`]. Both are generated from the vendored OpenAPI
+//! Every operation of the API is reached through a resource handle, the way the official SDKs
+//! group them: `client.auth().user_token()`, `client.memories().search()`,
+//! `client.integrations().slack().list()` (see [`resources`]). Each returns a builder (see
+//! [`builder`]) with a setter per parameter and per top-level body field; request and
+//! response types are in [`types`]. Both are generated from the vendored OpenAPI
 //! document at build time. This crate adds what a production service needs around them:
 //!
 //! * construction from the environment or a [`ClientBuilder`], with a clear [`ConfigError`]
@@ -21,8 +24,9 @@
 //! # async fn run() -> Result<(), hyperspell::Error> {
 //! let client = hyperspell::Client::from_env()?;
 //! let token = client
-//!     .generate_user_token()
-//!     .body(hyperspell::types::UserTokenRequest::builder().user_id("user_123"))
+//!     .auth()
+//!     .user_token()
+//!     .user_id("user_123")
 //!     .send()
 //!     .await?;
 //! println!("{}", token.token);
@@ -89,7 +93,11 @@ mod token;
 mod update;
 mod upload;
 
-pub use generated::{Client, builder, multipart, types};
+pub use generated::{Client, builder, multipart, resources, types};
+
+/// The date-time and UUID crates the generated types use, so callers need not pin their own.
+pub use chrono;
+pub use uuid;
 
 pub use client::{ClientBuilder, ClientState, Credential, RequestOptions};
 pub use config::{ConfigError, Region};

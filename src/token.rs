@@ -71,7 +71,7 @@ impl Client {
         &self,
         request: impl TryInto<types::UserTokenRequest, Error: std::fmt::Display>,
     ) -> Result<UserToken, Error> {
-        let response = self.generate_user_token().body(request).send().await?;
+        let response = self.auth().user_token().body(request).send().await?;
         Ok(response.into_inner().into())
     }
 }

@@ -21,7 +21,7 @@ use crate::upload::MetadataValue;
 /// use hyperspell::{MemoryUpdate, Patch};
 ///
 /// client
-///     .update()
+///     .memories().update()
 ///     .source("vault")
 ///     .resource_id("doc-1")
 ///     .body(MemoryUpdate::new().title("Q3 notes").collection(Patch::Null)) // text, date, metadata untouched

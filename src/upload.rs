@@ -128,7 +128,7 @@ impl<'a> crate::builder::Upload<'a> {
     /// use hyperspell::{MetadataValue, multipart::FilePart};
     ///
     /// let status = client
-    ///     .upload()
+    ///     .memories().upload()
     ///     .file(FilePart::path("report.pdf"))
     ///     .metadata_map([("team", MetadataValue::from("infra")), ("year", 2025.into())])?
     ///     .send()

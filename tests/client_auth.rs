@@ -36,7 +36,7 @@ fn header<'a>(headers: &'a wiremock::http::HeaderMap, name: &str) -> Option<&'a 
 #[tokio::test]
 async fn api_key_is_sent_as_bearer_without_acting_user() {
     let server = server_with_status().await;
-    let status = client(&server).get_indexing_status().send().await.unwrap();
+    let status = client(&server).memories().status().send().await.unwrap();
     assert_eq!(status.status(), 200);
     let h = headers(&server, 0).await;
     assert_eq!(
@@ -54,17 +54,19 @@ async fn as_user_is_a_scoped_clone_and_per_request_override_wins() {
     let app = client(&server);
     let alice = app.as_user("alice");
 
-    alice.get_indexing_status().send().await.unwrap();
-    app.get_indexing_status().send().await.unwrap();
+    alice.memories().status().send().await.unwrap();
+    app.memories().status().send().await.unwrap();
     alice
         .with_options(RequestOptions::new().as_user("bob"))
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap();
     alice
         .without_acting_user()
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap();
@@ -99,6 +101,7 @@ async fn api_key_only_operations_never_send_acting_user() {
     assert_eq!(op.security, &[&["APIKey"][..]]);
     client(&server)
         .as_user("alice")
+        .daemon()
         .create_install_token()
         .body(hyperspell::types::CreateInstallTokenRequest::builder())
         .send()
@@ -144,7 +147,8 @@ async fn user_token_flow_mints_and_uses_a_token() {
 
     // the two lines of the flow
     let token = app
-        .generate_user_token()
+        .auth()
+        .user_token()
         .body(user_token_body())
         .send()
         .await
@@ -152,7 +156,7 @@ async fn user_token_flow_mints_and_uses_a_token() {
     let user = app.with_user_token(&token.token);
 
     assert_eq!(token.expires_at.to_rfc3339(), "2030-01-02T03:04:05+00:00");
-    user.get_indexing_status().send().await.unwrap();
+    user.memories().status().send().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(body, json!({"user_id": "user_1"}));
@@ -176,7 +180,7 @@ async fn user_token_client_from_builder() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    c.get_indexing_status().send().await.unwrap();
+    c.memories().status().send().await.unwrap();
     assert_eq!(
         header(&headers(&server, 0).await, "authorization"),
         Some("Bearer jwt-direct")
@@ -198,7 +202,7 @@ async fn custom_headers_from_environment_and_builder() {
     .default_header("User-Agent", "my-service/1.0")
     .build()
     .unwrap();
-    c.get_indexing_status().send().await.unwrap();
+    c.memories().status().send().await.unwrap();
     let h = headers(&server, 0).await;
     assert_eq!(header(&h, "x-team"), Some("infra"));
     assert_eq!(header(&h, "x-env"), Some("override"));
@@ -258,7 +262,7 @@ async fn user_token_helper_keeps_the_token_out_of_debug() {
         .mint_user_token_with(
             hyperspell::types::UserTokenRequest::builder()
                 .user_id("u2".to_owned())
-                .expires_in(Some("2h".to_owned())),
+                .expires_in("2h"),
         )
         .await
         .unwrap();

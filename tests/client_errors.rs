@@ -43,7 +43,13 @@ async fn validation_errors_are_parsed_and_displayed() {
         ResponseTemplate::new(422).set_body_json(&body),
     )
     .await;
-    let err = c.add().body(add_body()).send().await.unwrap_err();
+    let err = c
+        .memories()
+        .add()
+        .body(add_body())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnprocessableEntity);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
     let details = err.validation_errors();
@@ -67,7 +73,13 @@ async fn a_422_body_of_another_shape_is_still_a_422() {
     let response =
         ResponseTemplate::new(422).set_body_json(json!({"detail": "text must not be empty"}));
     let (_server, c) = answering("POST", "/memories/add", response).await;
-    let err = c.add().body(add_body()).send().await.unwrap_err();
+    let err = c
+        .memories()
+        .add()
+        .body(add_body())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnprocessableEntity);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
     assert_eq!(err.message(), "text must not be empty");
@@ -92,7 +104,7 @@ async fn undocumented_statuses_map_to_their_kinds_and_keep_the_response() {
             .insert_header("x-request-id", "req-123")
             .set_body_json(json!({"error": "SomeCode", "message": "what happened"}));
         let (_server, c) = answering("GET", "/memories/status", response).await;
-        let err = c.get_indexing_status().send().await.unwrap_err();
+        let err = c.memories().status().send().await.unwrap_err();
         assert_eq!(err.kind(), kind, "{status}");
         assert_eq!(err.is_retryable(), retryable, "{status}");
         assert_eq!(err.status().unwrap().as_u16(), status);
@@ -123,7 +135,7 @@ async fn body_excerpts_are_bounded() {
         ResponseTemplate::new(500).set_body_string(huge),
     )
     .await;
-    let err = c.get_indexing_status().send().await.unwrap_err();
+    let err = c.memories().status().send().await.unwrap_err();
     let body = err.body().unwrap();
     assert!(body.len() <= MAX_BODY_EXCERPT + 32, "{}", body.len());
     assert!(body.starts_with("xxxx"));
@@ -136,7 +148,7 @@ async fn a_success_body_that_does_not_match_the_spec_is_a_decode_error() {
         .insert_header("x-request-id", "r9")
         .set_body_json(json!({"total": "many"}));
     let (_server, c) = answering("GET", "/memories/status", response).await;
-    let err = c.get_indexing_status().send().await.unwrap_err();
+    let err = c.memories().status().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(!err.is_retryable());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
@@ -152,7 +164,7 @@ async fn a_success_body_that_does_not_match_the_spec_is_a_decode_error() {
 #[tokio::test]
 async fn an_undocumented_success_status_is_reported() {
     let (_server, c) = answering("GET", "/memories/status", ResponseTemplate::new(204)).await;
-    let err = c.get_indexing_status().send().await.unwrap_err();
+    let err = c.memories().status().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OtherStatus);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(204));
     assert!(err.message().contains("not documented"), "{err}");
@@ -171,7 +183,7 @@ async fn connection_errors_have_a_cause() {
         .max_retries(0)
         .build()
         .unwrap();
-    let err = c.get_indexing_status().send().await.unwrap_err();
+    let err = c.memories().status().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection);
     assert!(err.is_connection());
     assert!(err.headers().is_empty() && err.body().is_none());
@@ -187,7 +199,7 @@ async fn connection_errors_have_a_cause() {
 async fn invalid_requests_are_reported_before_sending() {
     let (server, c) = answering("POST", "/auth/user_token", ResponseTemplate::new(200)).await;
     // no body set: the builder reports it, nothing is sent
-    let err = c.generate_user_token().send().await.unwrap_err();
+    let err = c.auth().user_token().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     assert!(!err.is_retryable());
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -199,7 +211,7 @@ async fn successful_responses_keep_status_and_headers() {
         .insert_header("x-request-id", "ok-1")
         .set_body_json(indexing_status());
     let (_server, c) = answering("GET", "/memories/status", response).await;
-    let status = c.get_indexing_status().send().await.unwrap();
+    let status = c.memories().status().send().await.unwrap();
     assert_eq!(status.status(), 200);
     assert_eq!(status.headers()["x-request-id"], "ok-1");
     assert_eq!(status.total["completed"], 3);
@@ -215,7 +227,7 @@ async fn successful_responses_keep_every_header_in_order() {
         .insert_header("x-request-id", "ok-1")
         .set_body_json(json!({"providers": {}, "total": {}}));
     let (_server, c) = answering("GET", "/memories/status", template).await;
-    let value = c.get_indexing_status().send().await.unwrap();
+    let value = c.memories().status().send().await.unwrap();
     assert_eq!(value.status(), 200);
     assert_eq!(value.headers()["x-request-id"], "ok-1");
     let multi: Vec<_> = value.headers().get_all("x-multi").iter().collect();
@@ -230,7 +242,13 @@ async fn documented_error_responses_keep_their_headers() {
         .insert_header("x-request-id", "req-422")
         .set_body_json(body);
     let (_server, c) = answering("POST", "/memories/add", template).await;
-    let error = c.add().body(add_body()).send().await.unwrap_err();
+    let error = c
+        .memories()
+        .add()
+        .body(add_body())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnprocessableEntity);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
     assert_eq!(error.headers()["x-request-id"], "req-422");
@@ -241,7 +259,13 @@ async fn documented_error_responses_keep_their_headers() {
         .insert_header("x-request-id", "req-other")
         .set_body_string("not json");
     let (_server, c) = answering("POST", "/memories/add", template).await;
-    let error = c.add().body(add_body()).send().await.unwrap_err();
+    let error = c
+        .memories()
+        .add()
+        .body(add_body())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnprocessableEntity);
     assert_eq!(error.headers()["x-request-id"], "req-other");
     assert_eq!(error.body(), Some("not json"));
@@ -252,10 +276,11 @@ fn futures_streams_and_errors_work_across_threads() {
     fn send<T: Send>(_: &T) {}
     fn send_sync_static<T: Send + Sync + 'static>() {}
     let c = Client::builder().api_key("k-123456").build().unwrap();
-    send(&c.get_indexing_status().send());
-    send(&c.list_memories().into_stream());
+    send(&c.memories().status().send());
+    send(&c.memories().list().into_stream());
     send(
-        &c.upload()
+        &c.memories()
+            .upload()
             .file(hyperspell::multipart::FilePart::bytes("x"))
             .send(),
     );

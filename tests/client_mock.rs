@@ -39,6 +39,7 @@ async fn typed_mocks_answer_the_client() {
 
     let err = client
         .with_options(RequestOptions::new().max_retries(0))
+        .memories()
         .add()
         .body(types::IngestRequest::builder().text("".to_owned()))
         .send()
@@ -74,6 +75,7 @@ async fn typed_query_matchers_drive_pagination() {
         .unwrap();
     use futures::TryStreamExt;
     let ids: Vec<String> = client
+        .evaluate()
         .list_queries()
         .size(1)
         .into_stream()

@@ -44,6 +44,7 @@ async fn pages(first: ResponseTemplate, rest: Vec<(&str, ResponseTemplate)>) -> 
 
 async fn collect_ids(server: &MockServer) -> Vec<String> {
     client(server)
+        .evaluate()
         .list_queries()
         .user_id("u1")
         .size(2)
@@ -138,6 +139,7 @@ async fn starts_from_a_given_cursor() {
     )
     .await;
     let ids: Vec<String> = client(&server)
+        .evaluate()
         .list_queries()
         .cursor("c2")
         .into_stream()
@@ -157,6 +159,7 @@ async fn an_error_is_yielded_and_ends_the_stream() {
     .await;
     let results: Vec<_> = client(&server)
         .with_options(RequestOptions::new().max_retries(0))
+        .evaluate()
         .list_queries()
         .into_stream()
         .collect()
@@ -176,7 +179,7 @@ async fn the_stream_is_lazy() {
     )
     .await;
     let c = client(&server);
-    let mut stream = c.list_queries().into_stream();
+    let mut stream = c.evaluate().list_queries().into_stream();
     assert_eq!(stream.next().await.unwrap().unwrap().query_id, "q1");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -193,7 +196,8 @@ async fn vault_list_streams_too() {
         .mount(&server)
         .await;
     let all: Vec<_> = client(&server)
-        .list_vaults()
+        .vaults()
+        .list()
         .size(1)
         .into_stream()
         .try_collect()
@@ -233,7 +237,8 @@ async fn memories_list_repeats_its_filters_and_live_resources_their_path() {
     }
     let c = client(&server);
     let memories: Vec<_> = c
-        .list_memories()
+        .memories()
+        .list()
         .source("slack")
         .collection("team-notes")
         .size(2)
@@ -244,7 +249,8 @@ async fn memories_list_repeats_its_filters_and_live_resources_their_path() {
         .unwrap();
     assert_eq!(memories, ["m1", "m2", "m3"]);
     let live: Vec<_> = c
-        .list_live_resources()
+        .live()
+        .list_resources()
         .source("slack")
         .into_stream()
         .map_ok(|m| m.resource_id)
@@ -277,10 +283,10 @@ fn all_six_cursor_operations_stream() {
         .api_key("k-123456")
         .build()
         .unwrap();
-    let _memories = c.list_memories().into_stream();
-    let _live = c.list_live_resources().source("slack").into_stream();
-    let _queries = c.list_queries().into_stream();
-    let _vaults = c.list_vaults().into_stream();
-    let _entities = c.list_entities().into_stream();
-    let _documents = c.list_documents().into_stream();
+    let _memories = c.memories().list().into_stream();
+    let _live = c.live().list_resources().source("slack").into_stream();
+    let _queries = c.evaluate().list_queries().into_stream();
+    let _vaults = c.vaults().list().into_stream();
+    let _entities = c.entities().list().into_stream();
+    let _documents = c.context_documents().list().into_stream();
 }

@@ -55,17 +55,18 @@ async fn secrets_stay_out_of_debug_errors_and_logs() {
         .http_client(timerless_http());
     assert_clean("builder Debug", &format!("{builder:?}"));
     let client = builder.build().unwrap();
-    let err = client.get_indexing_status().send().await.unwrap_err();
+    let err = client.memories().status().send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
 
     let token = client
-        .generate_user_token()
+        .auth()
+        .user_token()
         .body(user_token_body())
         .send()
         .await
         .unwrap();
     let user_client = client.with_user_token(&token.token);
-    let err_as_user = user_client.get_indexing_status().send().await.unwrap_err();
+    let err_as_user = user_client.memories().status().send().await.unwrap_err();
 
     for (what, text) in [
         ("client Debug", format!("{client:?}")),
@@ -74,7 +75,7 @@ async fn secrets_stay_out_of_debug_errors_and_logs() {
         ("state Debug", format!("{:?}", client.state())),
         (
             "request builder Debug",
-            format!("{:?}", client.get_indexing_status()),
+            format!("{:?}", client.memories().status()),
         ),
         (
             "options Debug",
@@ -128,7 +129,7 @@ async fn one_span_per_attempt_with_operation_attempt_status_and_duration() {
         .http_client(timerless_http())
         .build()
         .unwrap();
-    client.get_indexing_status().send().await.unwrap();
+    client.memories().status().send().await.unwrap();
     let log = capture.text();
     let spans: Vec<&str> = log
         .lines()
@@ -215,7 +216,8 @@ async fn a_minted_token_that_does_not_decode_stays_out_of_the_error() {
     )
     .await;
     let err = acting_client(&server)
-        .generate_user_token()
+        .auth()
+        .user_token()
         .body(user_token_body())
         .send()
         .await
@@ -246,7 +248,8 @@ async fn credential_fields_of_error_bodies_are_scrubbed() {
     )
     .await;
     let err = acting_client(&server)
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap_err();
@@ -278,7 +281,8 @@ async fn secrets_are_scrubbed_before_the_excerpt_is_cut() {
         )
         .await;
         let err = acting_client(&server)
-            .get_indexing_status()
+            .memories()
+            .status()
             .send()
             .await
             .unwrap_err();
@@ -307,7 +311,8 @@ async fn validation_errors_are_scrubbed_entirely() {
     )
     .await;
     let err = acting_client(&server)
-        .generate_user_token()
+        .auth()
+        .user_token()
         .body(user_token_body())
         .send()
         .await
@@ -332,7 +337,8 @@ async fn header_values_that_are_not_utf8_are_scrubbed_too() {
     )
     .await;
     let err = acting_client(&server)
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap_err();

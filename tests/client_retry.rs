@@ -49,7 +49,7 @@ fn assert_between(elapsed: Duration, low_ms: u64, high_ms: u64) {
 async fn retryable_statuses_are_retried() {
     for status in [408, 409, 429, 500, 502, 503, 504] {
         let server = flaky(ResponseTemplate::new(status), 1).await;
-        let response = client(&server).get_indexing_status().send().await;
+        let response = client(&server).memories().status().send().await;
         assert!(response.is_ok(), "{status}: {response:?}");
         assert_eq!(requests(&server).await, 2, "{status}");
     }
@@ -68,7 +68,8 @@ async fn client_errors_are_not_retried() {
         let server = flaky(ResponseTemplate::new(status).set_body_json(&detail), 5).await;
         let started = Instant::now();
         let err = client(&server)
-            .get_indexing_status()
+            .memories()
+            .status()
             .send()
             .await
             .unwrap_err();
@@ -87,7 +88,7 @@ async fn x_should_retry_overrides_the_status() {
         1,
     )
     .await;
-    client(&server).get_indexing_status().send().await.unwrap();
+    client(&server).memories().status().send().await.unwrap();
     assert_eq!(requests(&server).await, 2);
 
     let server = flaky(
@@ -96,7 +97,8 @@ async fn x_should_retry_overrides_the_status() {
     )
     .await;
     let err = client(&server)
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap_err();
@@ -110,7 +112,8 @@ async fn two_retries_by_default_with_exponential_backoff() {
     let server = flaky(ResponseTemplate::new(500), 100).await;
     let started = Instant::now();
     let err = client(&server)
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap_err();
@@ -126,7 +129,7 @@ async fn backoff_is_capped_at_8_seconds() {
     let server = flaky(ResponseTemplate::new(503), 100).await;
     let started = Instant::now();
     let c = client(&server).with_options(RequestOptions::new().max_retries(6));
-    c.get_indexing_status().send().await.unwrap_err();
+    c.memories().status().send().await.unwrap_err();
     assert_eq!(requests(&server).await, 7);
     // 0.5 + 1 + 2 + 4 + 8 + 8 = 23.5 s (uncapped, the last would be 16 s: at least 23.6 s)
     assert_between(started.elapsed(), 17_625, 23_500);
@@ -140,7 +143,7 @@ async fn retry_after_seconds() {
     )
     .await;
     let started = Instant::now();
-    client(&server).get_indexing_status().send().await.unwrap();
+    client(&server).memories().status().send().await.unwrap();
     assert_eq!(started.elapsed(), Duration::from_secs(3));
 }
 
@@ -151,7 +154,7 @@ async fn retry_after_ms_wins_over_retry_after() {
         .insert_header("retry-after", "9");
     let server = flaky(failure, 1).await;
     let started = Instant::now();
-    client(&server).get_indexing_status().send().await.unwrap();
+    client(&server).memories().status().send().await.unwrap();
     assert_eq!(started.elapsed(), Duration::from_millis(1500));
 }
 
@@ -169,7 +172,7 @@ async fn retry_after_http_date() {
     .await;
     let started = Instant::now();
     let before = SystemTime::now();
-    client(&server).get_indexing_status().send().await.unwrap();
+    client(&server).memories().status().send().await.unwrap();
     let after = SystemTime::now();
     let shortest = date.duration_since(after).unwrap_or_default();
     let longest = date.duration_since(before).unwrap();
@@ -189,7 +192,7 @@ async fn retry_after_beyond_60_seconds_falls_back_to_backoff() {
     )
     .await;
     let started = Instant::now();
-    client(&server).get_indexing_status().send().await.unwrap();
+    client(&server).memories().status().send().await.unwrap();
     assert_between(started.elapsed(), 375, 500);
 }
 
@@ -204,12 +207,13 @@ async fn max_retries_per_client_and_per_request() {
         .http_client(timerless_http())
         .build()
         .unwrap();
-    none.get_indexing_status().send().await.unwrap_err();
+    none.memories().status().send().await.unwrap_err();
     assert_eq!(requests(&server).await, 1);
 
     let err = none
         .with_options(RequestOptions::new().max_retries(3))
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap_err();
@@ -231,7 +235,7 @@ async fn connection_errors_are_retried() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = c.get_indexing_status().send().await.unwrap_err();
+    let err = c.memories().status().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection);
     assert!(err.is_retryable());
     assert_eq!(err.attempts(), 3);
@@ -257,7 +261,8 @@ async fn timeouts_are_per_attempt_and_retried() {
     let server = flaky(slow, 1).await;
     let started = std::time::Instant::now();
     let response = timing_out_client(&server, Duration::from_millis(150), 2)
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await;
     assert!(response.is_ok(), "{response:?}");
@@ -272,7 +277,8 @@ async fn timeout_error_after_the_last_attempt() {
         .set_delay(Duration::from_secs(5));
     let server = flaky(slow, 100).await;
     let err = timing_out_client(&server, Duration::from_millis(100), 1)
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap_err();
@@ -292,7 +298,8 @@ async fn per_request_timeout_overrides_the_client() {
     let started = std::time::Instant::now();
     let err = c
         .with_options(RequestOptions::new().timeout(Duration::from_millis(100)))
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap_err();
@@ -330,6 +337,7 @@ async fn multipart_bodies_are_rebuilt_for_each_attempt() {
     std::fs::write(&file, &content).unwrap();
 
     let status = client(&server)
+        .memories()
         .upload()
         .file(FilePart::path(&file))
         .send()
@@ -357,6 +365,7 @@ async fn multipart_bodies_are_rebuilt_for_each_attempt() {
 async fn reader_factories_are_recreated_and_one_shot_readers_fail_clearly() {
     let server = flaky_upload().await;
     client(&server)
+        .memories()
         .upload()
         .file(
             FilePart::reader_fn(|| std::io::Cursor::new(b"made again".to_vec())).file_name("a.txt"),
@@ -373,6 +382,7 @@ async fn reader_factories_are_recreated_and_one_shot_readers_fail_clearly() {
 
     let server = flaky_upload().await;
     let err = client(&server)
+        .memories()
         .upload()
         .file(FilePart::reader(std::io::Cursor::new(b"only once".to_vec())).file_name("b.txt"))
         .send()

@@ -36,7 +36,8 @@ async fn update_fields_are_sent_absent_null_or_with_a_value() {
     let send = |update: MemoryUpdate| {
         let c = c.clone();
         async move {
-            c.update()
+            c.memories()
+                .update()
                 .source("vault")
                 .resource_id("doc-1")
                 .body(update)
@@ -94,6 +95,7 @@ async fn the_generated_update_type_keeps_the_three_states_too() {
         extra_fields: Default::default(),
     };
     client(&server)
+        .memories()
         .update()
         .source("vault")
         .resource_id("doc-1")
@@ -140,7 +142,8 @@ async fn unknown_union_variants_are_kept_as_json() {
 
     let c = client(&server);
     let response = c
-        .get_memory()
+        .memories()
+        .get()
         .source("vault")
         .resource_id("doc-1")
         .send()
@@ -161,7 +164,8 @@ async fn unknown_union_variants_are_kept_as_json() {
     assert_eq!(document["children"][0]["children"][0]["text"], "hello");
 
     let response = c
-        .get_memory()
+        .memories()
+        .get()
         .source("vault")
         .resource_id("doc-2")
         .send()

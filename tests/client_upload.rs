@@ -44,6 +44,7 @@ async fn uploads_a_file_from_a_path_with_typed_metadata() {
     std::fs::write(&file, "# Notes\nremember this\n").unwrap();
 
     let response = client(&server)
+        .memories()
         .upload()
         .file(FilePart::path(&file).mime_type("text/markdown"))
         .metadata_map([
@@ -60,7 +61,7 @@ async fn uploads_a_file_from_a_path_with_typed_metadata() {
     assert_eq!(response.status.to_string(), "pending");
 
     // Like every generated operation, it says which API version it was generated from.
-    let _ = client(&server).get_indexing_status().send().await;
+    let _ = client(&server).memories().status().send().await;
     let requests = server.received_requests().await.unwrap();
     assert_eq!(
         requests[0].headers.get("api-version"),
@@ -106,6 +107,7 @@ async fn uploads_from_any_async_reader() {
         }
     });
     client(&server)
+        .memories()
         .upload()
         .file(FilePart::reader(reader).file_name("stream.txt"))
         .collection("legacy")
@@ -127,6 +129,7 @@ async fn invalid_metadata_is_refused_before_sending() {
     let c = client(&server);
     for key in ["has space", "dash-key", "", &"k".repeat(65)] {
         let err = c
+            .memories()
             .upload()
             .file(FilePart::bytes("x"))
             .metadata_map([(key, 1)])
@@ -135,6 +138,7 @@ async fn invalid_metadata_is_refused_before_sending() {
         assert!(err.to_string().contains("metadata key"), "{err}");
     }
     let err = c
+        .memories()
         .upload()
         .file(FilePart::bytes("x"))
         .metadata_map([("ratio", f64::INFINITY)])
@@ -146,10 +150,16 @@ async fn invalid_metadata_is_refused_before_sending() {
 #[tokio::test]
 async fn a_missing_file_is_an_invalid_request() {
     let server = upload_server().await;
-    let err = client(&server).upload().send().await.unwrap_err();
+    let err = client(&server)
+        .memories()
+        .upload()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     assert!(err.message().contains("file"), "{err}");
     let err = client(&server)
+        .memories()
         .upload()
         .file(FilePart::path("/nonexistent/hyperspell-test-file"))
         .send()
@@ -194,7 +204,13 @@ async fn a_file_part_goes_out_with_the_type_of_its_name() {
     ];
     for (part, file_name, content_type) in cases {
         let server = upload_server().await;
-        client(&server).upload().file(part).send().await.unwrap();
+        client(&server)
+            .memories()
+            .upload()
+            .file(part)
+            .send()
+            .await
+            .unwrap();
         let request = &server.received_requests().await.unwrap()[0];
         let body = String::from_utf8_lossy(&request.body);
         let headers = part_headers(&body, "file").expect("a file part");

@@ -142,7 +142,8 @@ async fn compressed_responses_are_asked_for_and_decoded() {
             .mount(&server)
             .await;
         let response = client_for(&server.uri())
-            .get_indexing_status()
+            .memories()
+            .status()
             .send()
             .await
             .unwrap_or_else(|e| panic!("{codec}: {e:?}"));
@@ -182,13 +183,14 @@ async fn a_huge_compressed_error_body_stays_bounded() {
         PEAK.store(before, Ordering::Relaxed);
         let err = if http_method == "POST" {
             client
+                .memories()
                 .add()
                 .body(hyperspell::types::IngestRequest::builder().text("hello"))
                 .send()
                 .await
                 .unwrap_err()
         } else {
-            client.get_indexing_status().send().await.unwrap_err()
+            client.memories().status().send().await.unwrap_err()
         };
         let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{err}");
@@ -217,6 +219,7 @@ async fn a_documented_error_keeps_the_raw_body() {
         .mount(&server)
         .await;
     let err = client_for(&server.uri())
+        .memories()
         .add()
         .body(hyperspell::types::IngestRequest::builder().text("hello"))
         .send()
@@ -259,7 +262,8 @@ async fn no_credential_follows_a_redirect_to_another_origin() {
         .await;
 
         let err = client_for(&api.uri())
-            .get_indexing_status()
+            .memories()
+            .status()
             .send()
             .await
             .unwrap_err();
@@ -286,7 +290,8 @@ async fn redirects_within_the_origin_are_followed_with_credentials() {
     redirecting(&api, 307, "/v2/memories/status").await;
     answering_status(&api, "/v2/memories/status").await;
     let response = client_for(&api.uri())
-        .get_indexing_status()
+        .memories()
+        .status()
         .send()
         .await
         .unwrap();

@@ -49,7 +49,8 @@ async fn a_document_from_a_newer_provider_decodes_and_round_trips() {
     answer(&server, "GET", "/memories/get/pylon/doc-1", body.clone()).await;
 
     let response = client(&server)
-        .get_memory()
+        .memories()
+        .get()
         // A value the server accepts but this client's spec does not list.
         .source("pylon")
         .resource_id("doc-1")
@@ -85,7 +86,8 @@ async fn a_page_with_a_newer_provider_decodes_whole() {
         .await;
 
     let response = client(&server)
-        .list_memories()
+        .memories()
+        .list()
         .source("clickup")
         .send()
         .await
@@ -128,7 +130,8 @@ async fn a_query_with_only_the_query_sends_only_the_query() {
     )
     .await;
     let c = client(&server);
-    c.query_memories()
+    c.memories()
+        .search()
         .body(types::QueryRequest::builder().query("what did we decide?"))
         .send()
         .await
@@ -152,7 +155,8 @@ async fn feedback_and_traces_send_nothing_the_caller_did_not_set() {
     )
     .await;
     let c = client(&server);
-    c.create_feedback()
+    c.evaluate()
+        .score_query()
         .query_id("q1")
         .body(types::FeedbackRequest::builder())
         .send()
@@ -160,7 +164,8 @@ async fn feedback_and_traces_send_nothing_the_caller_did_not_set() {
         .unwrap();
     assert_eq!(sent_body(&server, 0).await, json!({}));
 
-    c.create_feedback()
+    c.evaluate()
+        .score_query()
         .query_id("q1")
         .body(types::FeedbackRequest::builder().score(0.5))
         .send()
@@ -175,7 +180,8 @@ async fn feedback_and_traces_send_nothing_the_caller_did_not_set() {
         json!({"resource_id": "s1", "source": "trace", "status": "pending"}),
     )
     .await;
-    c.add_trace()
+    c.sessions()
+        .add()
         .body(
             types::TraceRequest::builder()
                 .session_id("s1".to_owned())

@@ -23,6 +23,8 @@ mod open_enums;
 mod operations;
 mod pagination;
 mod redact;
+mod resources;
+mod setters;
 mod unions;
 mod wrap_send;
 
@@ -46,6 +48,9 @@ pub struct Options {
     /// Also generate the contract-test calls ([`Generated::contract`]); needs the cargo
     /// feature `contract` (test builds only), an error without it.
     pub contract: bool,
+    /// The reviewed resource map (`resources.yaml` beside the spec); without one every
+    /// operation's place is derived ([`crate::resources`]).
+    pub resources: Option<crate::ResourceMap>,
 }
 
 impl Default for Options {
@@ -54,6 +59,7 @@ impl Default for Options {
             flavor: Flavor::Standalone,
             mock: false,
             contract: false,
+            resources: None,
         }
     }
 }
@@ -83,6 +89,15 @@ pub struct Generated {
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
+/// The `Client` methods no resource may hide.
+fn reserved_client_methods(flavor: Flavor) -> Vec<&'static str> {
+    let mut reserved = resources::PROGENITOR_CLIENT_METHODS.to_vec();
+    if flavor == Flavor::Hyperspell {
+        reserved.extend_from_slice(resources::HYPERSPELL_CLIENT_METHODS);
+    }
+    reserved
+}
+
 /// Runs the whole pipeline on a loaded spec.
 pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic> {
     let mut timings = Timings::default();
@@ -90,6 +105,12 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
     timings.lap("normalize");
     let (mut operations, naming_notes) = naming::name_operations(&doc);
     notes.extend(naming_notes);
+    crate::resources::assign(
+        &mut operations,
+        &doc,
+        options.resources.as_ref(),
+        &reserved_client_methods(options.flavor),
+    )?;
     set_operation_ids(&mut doc, &operations);
     notes.extend(normalize::type_names(&mut doc));
 
@@ -131,6 +152,28 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
     open_enums::open(spec, &mut file)?;
     redact::redact_secrets(&mut file);
     extra_fields::keep(spec, &mut file)?;
+    setters::optional_setters_take_the_value(&mut file);
+    setters::body_fields_on_the_call(&mut file).map_err(|builder| {
+        Diagnostic::new(
+            &spec.file,
+            format!(
+                "internal error: the body setters of {builder} are not shaped as `setters` \
+                 expects: the generator's output has changed"
+            ),
+        )
+        .help("the pinned progenitor-impl and typify versions produce it; check Cargo.toml")
+    })?;
+    resources::group(&mut file, &operations).map_err(|operation| {
+        Diagnostic::new(
+            &spec.file,
+            format!(
+                "internal error: the client method of {operation} is missing or not shaped \
+                 `builder::X::new(self)`: the generator's output has changed"
+            ),
+        )
+        .operation(operation)
+        .help("the pinned progenitor-impl version produces it; check Cargo.toml")
+    })?;
     if options.flavor == Flavor::Hyperspell {
         wrap_send::wrap(&mut file, &operations).map_err(|operation| {
             Diagnostic::new(

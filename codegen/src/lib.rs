@@ -13,8 +13,10 @@ pub mod load;
 pub mod naming;
 pub mod normalize;
 pub mod refs;
+pub mod resources;
 
 pub use diagnostic::{Diagnostic, Note};
 pub use generate::{Flavor, Generated, Options, generate};
 pub use load::{Spec, load_bytes, load_file};
 pub use naming::Operation;
+pub use resources::ResourceMap;

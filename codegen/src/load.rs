@@ -67,7 +67,7 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Spec, Diagnostic> {
     })
 }
 
-fn parse_text(file: &str, text: &str) -> Result<Value, Diagnostic> {
+pub(crate) fn parse_text(file: &str, text: &str) -> Result<Value, Diagnostic> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         return serde_json::from_str(text).map_err(|e| {

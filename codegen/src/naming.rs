@@ -29,13 +29,21 @@ pub struct Operation {
     pub path: String,
     /// The spec's operationId, if any.
     pub operation_id: Option<String>,
-    /// The generated client method.
+    /// The operation's own name: its builder type and mock method (`generate_user_token`).
     pub rust_name: String,
+    /// Where it is reached: resources, then the method (`["auth", "user_token"]`); set by
+    /// [`crate::resources::assign`].
+    pub call: Vec<String>,
     /// JSON pointer of the operation object.
     pub pointer: String,
 }
 
 impl Operation {
+    /// `auth.user_token`: the resources and the method, as the SDKs print them.
+    pub fn call_path(&self) -> String {
+        self.call.join(".")
+    }
+
     /// `METHOD /path (operationId)`, for messages.
     pub fn label(&self) -> String {
         match &self.operation_id {
@@ -72,6 +80,7 @@ pub fn name_operations(doc: &Value) -> (Vec<Operation>, Vec<Note>) {
                 path: path.clone(),
                 operation_id,
                 rust_name,
+                call: Vec::new(),
                 pointer,
             });
         }

@@ -77,6 +77,8 @@ pub struct Options {
     pub rust: bool,
     /// The crate's current version, for the "next version" hint.
     pub crate_version: Option<String>,
+    /// The resource map both generated clients use (`spec/resources.yaml`).
+    pub resources: Option<hyperspell_codegen::ResourceMap>,
 }
 
 impl Default for Options {
@@ -85,6 +87,7 @@ impl Default for Options {
             policy: Policy::default(),
             rust: true,
             crate_version: None,
+            resources: None,
         }
     }
 }
@@ -109,10 +112,16 @@ pub struct Input {
 
 /// The diff-spec text report of `old` → `new` (API changes with check ids, Rust impact,
 /// semver), for commands that change the vendored spec (`sync-spec`).
-pub fn text_report(old: &Spec, new: &Spec, crate_version: Option<&str>) -> String {
+pub fn text_report(
+    old: &Spec,
+    new: &Spec,
+    crate_version: Option<&str>,
+    resources: Option<&hyperspell_codegen::ResourceMap>,
+) -> String {
     let (old, new) = (Input::from_spec(old.clone()), Input::from_spec(new.clone()));
     let options = Options {
         crate_version: crate_version.map(str::to_owned),
+        resources: resources.cloned(),
         ..Options::default()
     };
     let result = compare(&old, &new, &options);
@@ -127,7 +136,7 @@ pub fn compare(base: &Input, revision: &Input, options: &Options) -> DiffResult 
     let changes = api::diff(&base_doc, &revision_doc, options.policy);
     let rust = options
         .rust
-        .then(|| rust_impact::compare(&base.spec, &revision.spec));
+        .then(|| rust_impact::compare(&base.spec, &revision.spec, options.resources.as_ref()));
     let (base, revision) = (&base.spec, &revision.spec);
     let semver = rust_impact::bump(rust.as_ref(), &changes);
     DiffResult {

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use hyperspell_codegen::{Flavor, Options, Spec, generate};
+use hyperspell_codegen::{Flavor, Options, ResourceMap, Spec, generate};
 use quote::ToTokens;
 
 use super::model::{Change, Level};
@@ -149,11 +149,14 @@ pub fn bump(rust: Option<&RustImpact>, changes: &[Change]) -> Bump {
     }
 }
 
-pub fn compare(base: &Spec, revision: &Spec) -> RustImpact {
+/// Both specs generated with the same resource map (applied leniently: an entry naming an
+/// operation one side lacks is skipped), so an operation keeps its call on both sides.
+pub fn compare(base: &Spec, revision: &Spec, resources: Option<&ResourceMap>) -> RustImpact {
     let options = Options {
         flavor: Flavor::Standalone,
         mock: false,
         contract: false,
+        resources: resources.cloned().map(ResourceMap::lenient),
     };
     let generated = |spec: &Spec, side: &str| -> Result<Surface, String> {
         let code = generate(spec, &options)
@@ -234,6 +237,7 @@ impl Surface {
     fn parse(code: &str) -> Result<Surface, syn::Error> {
         let file: syn::File = syn::parse_str(code)?;
         let mut surface = Surface::default();
+        let resources = resource_methods(&file);
         for item in &file.items {
             match item {
                 syn::Item::Impl(imp)
@@ -245,6 +249,10 @@ impl Surface {
                             continue;
                         }
                         let name = f.sig.ident.to_string();
+                        if let Some(resource) = resource_handle(&f.sig.output) {
+                            surface.add_resource(&resources, &name, &resource, 0);
+                            continue;
+                        }
                         let inputs: Vec<String> = f.sig.inputs.iter().map(tokens).collect();
                         let output = tokens(&f.sig.output);
                         if let syn::ReturnType::Type(_, ty) = &f.sig.output
@@ -263,6 +271,34 @@ impl Surface {
             }
         }
         Ok(surface)
+    }
+
+    /// The operations under a resource handle, keyed by their call (`auth().user_token`).
+    fn add_resource(
+        &mut self,
+        resources: &BTreeMap<String, Vec<(String, syn::ReturnType)>>,
+        prefix: &str,
+        resource: &str,
+        depth: usize,
+    ) {
+        // Handles nest as deep as the resource map; a cycle would be a generator bug.
+        if depth > 16 {
+            return;
+        }
+        for (name, output) in resources.get(resource).into_iter().flatten() {
+            let call = format!("{prefix}().{name}");
+            if let syn::ReturnType::Type(_, ty) = output
+                && let Some(last) = last_segment(ty)
+            {
+                if resources.contains_key(&last) {
+                    self.add_resource(resources, &call, &last, depth + 1);
+                    continue;
+                }
+                self.builder_of.insert(call.clone(), last);
+            }
+            self.methods
+                .insert(call, format!("(&self) {}", tokens(output)));
+        }
     }
 
     fn parse_builders(&mut self, module: &syn::ItemMod) {
@@ -382,6 +418,49 @@ fn last_segment(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// `mod resources`: handle type → its public methods and what they return.
+fn resource_methods(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::ReturnType)>> {
+    let mut methods: BTreeMap<String, Vec<(String, syn::ReturnType)>> = BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        let (true, Some((_, items))) = (m.ident == "resources", &m.content) else {
+            continue;
+        };
+        for item in items {
+            let syn::Item::Impl(imp) = item else { continue };
+            let (None, Some(ty)) = (&imp.trait_, last_segment(&imp.self_ty)) else {
+                continue;
+            };
+            for item in &imp.items {
+                if let syn::ImplItem::Fn(f) = item
+                    && matches!(f.vis, syn::Visibility::Public(_))
+                {
+                    methods
+                        .entry(ty.clone())
+                        .or_default()
+                        .push((f.sig.ident.to_string(), f.sig.output.clone()));
+                }
+            }
+        }
+    }
+    methods
+}
+
+/// `X` when a `Client` method returns `resources::X<'_>`.
+fn resource_handle(output: &syn::ReturnType) -> Option<String> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(p) = ty.as_ref() else {
+        return None;
+    };
+    let segments: Vec<_> = p.path.segments.iter().collect();
+    match segments.as_slice() {
+        [module, handle] if module.ident == "resources" => Some(handle.ident.to_string()),
+        _ => None,
+    }
+}
+
 fn compare_surfaces(a: &Surface, b: &Surface) -> RustImpact {
     let mut r = RustImpact::default();
     // Client methods.
@@ -389,14 +468,14 @@ fn compare_surfaces(a: &Surface, b: &Surface) -> RustImpact {
         match b.methods.get(name) {
             None => {
                 r.methods.removed.push(name.clone());
-                r.breaking.push(format!("method `Client::{name}` removed"));
+                r.breaking.push(format!("method `client.{name}()` removed"));
             }
             Some(other) if other != sig => {
                 r.methods
                     .changed
                     .push((name.clone(), format!("`{sig}` → `{other}`")));
                 r.breaking
-                    .push(format!("method `Client::{name}` changed signature"));
+                    .push(format!("method `client.{name}()` changed signature"));
             }
             _ => {}
         }

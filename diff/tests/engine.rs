@@ -387,7 +387,7 @@ fn hyperspell_2026_07_breaks_by_its_removed_operations_only() {
     let breaking = strings(&rust["breaking"]);
     for method in &removed {
         assert!(
-            breaking.contains(&format!("method `Client::{method}` removed").as_str()),
+            breaking.contains(&format!("method `client.{method}()` removed").as_str()),
             "{rust}"
         );
     }
@@ -418,7 +418,7 @@ fn hyperspell_2026_07_breaks_by_its_removed_operations_only() {
         .unwrap_or_else(|| panic!("no Rust breaking section: {text}"));
     for method in &removed {
         assert!(
-            rust_breaking.contains(&format!("`Client::{method}` removed")),
+            rust_breaking.contains(&format!("`client.{method}()` removed")),
             "{text}"
         );
     }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hyperspell_codegen::Spec;
+use hyperspell_codegen::{ResourceMap, Spec};
 use hyperspell_diff::{Format, Input, InputError, Level, Options, Policy, Stability};
 
 use crate::Failure;
@@ -171,6 +171,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         policy: args.policy,
         rust: args.rust,
         crate_version: crate_version(&root),
+        resources: ResourceMap::beside(&root.join(&args.spec_path))?,
     };
     let result = hyperspell_diff::compare(&base, &revision, &options);
     print!(
@@ -196,8 +197,13 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
 
 /// The diff-spec text report of `old` → `new` (API changes with check ids, Rust impact,
 /// semver), for commands that change the vendored spec (`sync-spec`).
-pub fn text_report(old: &Spec, new: &Spec) -> String {
-    hyperspell_diff::text_report(old, new, crate_version(&workspace_root()).as_deref())
+pub fn text_report(old: &Spec, new: &Spec, resources: Option<&ResourceMap>) -> String {
+    hyperspell_diff::text_report(
+        old,
+        new,
+        crate_version(&workspace_root()).as_deref(),
+        resources,
+    )
 }
 
 /// The repository root (the workspace this xtask belongs to).

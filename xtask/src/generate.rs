@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hyperspell_codegen::{Flavor, Note, Options, generate, load_file};
+use hyperspell_codegen::{Flavor, Note, Options, ResourceMap, generate, load_file};
 
 use crate::Failure;
 
@@ -48,6 +48,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             flavor: Flavor::Standalone,
             mock: false,
             contract: false,
+            resources: ResourceMap::beside(&spec)?,
         },
     )?;
     let file = spec.display().to_string();
@@ -59,7 +60,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
                 op.method,
                 op.path,
                 op.operation_id.as_deref().unwrap_or("-"),
-                op.rust_name
+                op.call_path()
             );
         }
     }
@@ -108,6 +109,7 @@ fn time_pipeline(spec: &Path, strict: bool) -> Result<(), Failure> {
     const RUNS: usize = 7;
     let bytes = std::fs::read(spec)
         .map_err(|e| Failure::Failed(format!("cannot read {}: {e}", spec.display())))?;
+    let resources = ResourceMap::beside(spec)?;
     let file = spec.display().to_string();
     let median = |mut samples: Vec<f64>| {
         samples.sort_by(f64::total_cmp);
@@ -130,6 +132,7 @@ fn time_pipeline(spec: &Path, strict: bool) -> Result<(), Failure> {
                 flavor: Flavor::Hyperspell,
                 mock: false,
                 contract: false,
+                resources: resources.clone(),
             },
         )?;
         whole.push(start.elapsed().as_secs_f64());

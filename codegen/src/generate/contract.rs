@@ -341,7 +341,7 @@ fn operation_calls(
         .get(&builder_ident)
         .ok_or_else(|| format!("no generated builder `builder::{builder_ident}`"))?;
     let synth = Synth { doc, rotation: 0 };
-    let method = format_ident!("{}", operation.rust_name);
+    let call = operation.call.iter().map(|name| format_ident!("{}", name));
 
     let mut required = Vec::new();
     let mut optional = Vec::new();
@@ -469,7 +469,7 @@ fn operation_calls(
         },
     };
     Ok(quote! {
-        let mut request = client.#method();
+        let mut request = client #(.#call())*;
         #(request = #required;)*
         #optional_statements
         #body_statements

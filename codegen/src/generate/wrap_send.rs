@@ -343,6 +343,7 @@ mod tests {
             path: "/a".into(),
             operation_id: Some(rust_name.into()),
             rust_name: rust_name.into(),
+            call: vec!["a".into(), rust_name.into()],
             pointer: "/paths/~1a/get".into(),
         }
     }

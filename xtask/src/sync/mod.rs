@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hyperspell_codegen::{
-    Diagnostic, Flavor, Note, Operation, Options, Spec, generate, load_bytes,
+    Diagnostic, Flavor, Note, Operation, Options, ResourceMap, Spec, generate, load_bytes,
 };
 
 use crate::Failure;
@@ -171,8 +171,15 @@ pub struct Validated {
 /// The pipeline `build.rs` runs (load, normalize, name, generate), on `bytes`; `name` is only
 /// used in messages. A rejection is the pipeline's diagnostic, as a failure. Parts generated
 /// with a fallback are printed as warnings, or refused when `strict`.
-pub fn validate(name: &str, bytes: &[u8], strict: bool) -> Result<Validated, Failure> {
-    let (validated, notes) = validate_inner(name, bytes).map_err(|diagnostic| {
+/// Validates `bytes` with the pipeline build.rs runs, with the resource map beside
+/// `spec_path` (`spec/resources.yaml`): a map naming an operation the spec lacks is refused.
+pub fn validate(
+    name: &str,
+    bytes: &[u8],
+    spec_path: &Path,
+    strict: bool,
+) -> Result<Validated, Failure> {
+    let (validated, notes) = validate_inner(name, bytes, spec_path).map_err(|diagnostic| {
         Failure::Failed(format!(
             "error: the spec was rejected by the pipeline build.rs runs:\n{diagnostic}"
         ))
@@ -182,7 +189,11 @@ pub fn validate(name: &str, bytes: &[u8], strict: bool) -> Result<Validated, Fai
 }
 
 #[allow(clippy::result_large_err)] // the pipeline's own error type
-fn validate_inner(name: &str, bytes: &[u8]) -> Result<(Validated, Vec<Note>), Diagnostic> {
+fn validate_inner(
+    name: &str,
+    bytes: &[u8],
+    spec_path: &Path,
+) -> Result<(Validated, Vec<Note>), Diagnostic> {
     let spec = load_bytes(name, bytes)?;
     let generated = generate(
         &spec,
@@ -190,6 +201,7 @@ fn validate_inner(name: &str, bytes: &[u8]) -> Result<(Validated, Vec<Note>), Di
             flavor: Flavor::Hyperspell,
             mock: false,
             contract: false,
+            resources: ResourceMap::beside(spec_path)?,
         },
     )?;
     Ok((
@@ -227,7 +239,8 @@ fn sync(args: &Args) -> Result<(), Failure> {
         max_bytes: args.max_bytes,
     };
     let bytes = source.read(&limits).map_err(unchanged)?;
-    let validated = validate(&source.to_string(), &bytes, args.strict).map_err(unchanged)?;
+    let validated =
+        validate(&source.to_string(), &bytes, &spec_path, args.strict).map_err(unchanged)?;
     if args.compile {
         compile_check(&bytes).map_err(unchanged)?;
     }
@@ -277,7 +290,12 @@ fn sync(args: &Args) -> Result<(), Failure> {
                 print!("{}", summarize_changes(&old, &validated.spec));
                 if old.text != validated.spec.text {
                     println!("\ndiff-spec (what the change does to callers and to the Rust API):");
-                    print!("{}", crate::diff::text_report(&old, &validated.spec));
+                    // Already read once by `validate`, which refused it if it was invalid.
+                    let resources = ResourceMap::beside(&spec_path).ok().flatten();
+                    print!(
+                        "{}",
+                        crate::diff::text_report(&old, &validated.spec, resources.as_ref())
+                    );
                 }
             }
             Err(diagnostic) => println!(
@@ -369,7 +387,7 @@ fn check(spec_dir: &Path, strict: bool) -> Result<(), Failure> {
             resync,
         ));
     }
-    let validated = validate(&spec_path.display().to_string(), &bytes, strict)?;
+    let validated = validate(&spec_path.display().to_string(), &bytes, &spec_path, strict)?;
     let actual = Lock::new(&lock.source, &bytes, &validated);
     if actual.info_version != lock.info_version || actual.operations != lock.operations {
         return Err(failed(

@@ -1,0 +1,372 @@
+//! Setters that take what callers have, and body fields on the operation's own builder.
+//!
+//! 1. typify's builder setter of an optional field takes `TryInto<Option<X>>`, so `&str` does
+//!    not convert into `Option<String>` and a nested builder does not convert into
+//!    `Option<Nested>`. Each such setter takes `TryInto<X>`, like a required field's, and sets
+//!    `Some`; an unset optional field stays `None` (absent from the request).
+//! 2. The top-level fields of an operation's JSON body become setters of the operation's
+//!    builder, as the official SDKs flatten body fields into the call's params:
+//!    `client.auth().user_token().user_id("u")` is
+//!    `….body_map(|body| body.user_id("u"))`. `.body(T)` still takes a whole body.
+//!    A body field whose setter name the operation builder already has (a path or query
+//!    parameter, or `body`, `send`, ...) is named `body_<field>` instead.
+//!
+//! A body setter is forwarded with the exact signature of the body builder's setter, so its
+//! conversions are the same. An operation builder with a `body_map` whose body builder cannot
+//! be found means typify's or progenitor's output has changed: that is an error.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use quote::format_ident;
+use syn::visit_mut::VisitMut;
+use syn::{GenericArgument, ImplItem, ImplItemFn, Item, PathArguments, Type, WherePredicate};
+
+/// Rewrites optional setters of every typify builder in `mod types::builder`.
+pub fn optional_setters_take_the_value(file: &mut syn::File) {
+    let Some(builders) = types_builder_items(file) else {
+        return;
+    };
+    for item in builders.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() {
+            continue;
+        }
+        for impl_item in &mut block.items {
+            if let ImplItem::Fn(function) = impl_item {
+                unwrap_option_bound(function);
+            }
+        }
+    }
+}
+
+/// `T: TryInto<Option<X>>` → `T: TryInto<X>`, and the assignment wrapped in `Some`.
+fn unwrap_option_bound(function: &mut ImplItemFn) {
+    let Some(where_clause) = &mut function.sig.generics.where_clause else {
+        return;
+    };
+    let mut changed = false;
+    for predicate in &mut where_clause.predicates {
+        let WherePredicate::Type(bound) = predicate else {
+            continue;
+        };
+        for param_bound in &mut bound.bounds {
+            let syn::TypeParamBound::Trait(trait_bound) = param_bound else {
+                continue;
+            };
+            let Some(last) = trait_bound.path.segments.last_mut() else {
+                continue;
+            };
+            if last.ident != "TryInto" {
+                continue;
+            }
+            let PathArguments::AngleBracketed(args) = &mut last.arguments else {
+                continue;
+            };
+            let Some(GenericArgument::Type(target)) = args.args.first_mut() else {
+                continue;
+            };
+            if let Some(inner) = option_inner(target) {
+                *target = inner;
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return;
+    }
+    // typify: `self.f = value.try_into().map_err(|e| ...); self`
+    struct WrapSome;
+    impl syn::visit_mut::VisitMut for WrapSome {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            if call.method == "try_into" && call.args.is_empty() {
+                let receiver = &call.receiver;
+                *call = syn::parse_quote!(#receiver.try_into().map(::std::option::Option::Some));
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_block_mut(&mut WrapSome, &mut function.block);
+}
+
+/// `X` of `Option<X>` (any path ending in `Option`).
+fn option_inner(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// Adds a setter per body field to every operation builder with a JSON body. `Err` names the
+/// builder whose body builder is missing.
+pub fn body_fields_on_the_call(file: &mut syn::File) -> Result<(), String> {
+    // Body builder name → its setters (typify's, already rewritten).
+    let mut body_setters: BTreeMap<String, Vec<ImplItemFn>> = BTreeMap::new();
+    if let Some(builders) = types_builder_items(file) {
+        for item in builders.iter() {
+            if let Item::Struct(s) = item {
+                body_setters.entry(s.ident.to_string()).or_default();
+            }
+            let Item::Impl(block) = item else { continue };
+            if block.trait_.is_some() {
+                continue;
+            }
+            let Some(name) = last_ident(&block.self_ty) else {
+                continue;
+            };
+            let setters = body_setters.entry(name).or_default();
+            for impl_item in &block.items {
+                if let ImplItem::Fn(function) = impl_item
+                    && is_setter(function)
+                {
+                    setters.push(function.clone());
+                }
+            }
+        }
+    }
+    let Some(builders) = module_items(&mut file.items, "builder") else {
+        return Ok(());
+    };
+    for item in builders.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() {
+            continue;
+        }
+        let Some(operation) = last_ident(&block.self_ty) else {
+            continue;
+        };
+        let Some(body) = block.items.iter().find_map(|item| match item {
+            ImplItem::Fn(function) if function.sig.ident == "body_map" => {
+                body_map_builder(function)
+            }
+            _ => None,
+        }) else {
+            continue;
+        };
+        let Some(setters) = body_setters.get(&body) else {
+            return Err(format!(
+                "builder::{operation} (its body builder `types::builder::{body}`)"
+            ));
+        };
+        let taken: BTreeSet<String> = block
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ImplItem::Fn(function) => Some(function.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        let mut added = Vec::new();
+        for setter in setters {
+            let field = setter.sig.ident.to_string();
+            let name = if taken.contains(&field) {
+                format_ident!("body_{}", field)
+            } else {
+                setter.sig.ident.clone()
+            };
+            let body_setter = &setter.sig.ident;
+            // Paths in typify's setters are relative to `types::builder`.
+            let mut signature = setter.sig.clone();
+            SuperIsTypes.visit_signature_mut(&mut signature);
+            let generics = &signature.generics;
+            let where_clause = &signature.generics.where_clause;
+            let inputs: Vec<_> = signature.inputs.iter().skip(1).collect();
+            let mut args = Vec::new();
+            for input in &inputs {
+                match input {
+                    syn::FnArg::Typed(typed) => match typed.pat.as_ref() {
+                        syn::Pat::Ident(pat) => args.push(pat.ident.clone()),
+                        _ => return Err(format!("types::builder::{body}::{field}")),
+                    },
+                    syn::FnArg::Receiver(_) => {
+                        return Err(format!("types::builder::{body}::{field}"));
+                    }
+                }
+            }
+            let doc = format!("Sets the body field `{field}` (see [`types::{body}`]).");
+            added.push(ImplItem::Fn(syn::parse_quote! {
+                #[doc = #doc]
+                pub fn #name #generics (self, #(#inputs),*) -> Self #where_clause {
+                    self.body_map(|body| body.#body_setter(#(#args),*))
+                }
+            }));
+        }
+        block.items.extend(added);
+    }
+    Ok(())
+}
+
+/// `super::X` (seen from `types::builder`) → `types::X` (seen from `builder`).
+struct SuperIsTypes;
+
+impl VisitMut for SuperIsTypes {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if path.leading_colon.is_none()
+            && path.segments.len() > 1
+            && path.segments[0].ident == "super"
+        {
+            path.segments[0].ident = format_ident!("types");
+        }
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+}
+
+/// `fn f<..>(mut self, value: T) -> Self`: a builder setter (not `builder()`, not a conversion).
+fn is_setter(function: &ImplItemFn) -> bool {
+    matches!(function.vis, syn::Visibility::Public(_))
+        && matches!(function.sig.inputs.first(), Some(syn::FnArg::Receiver(r)) if r.reference.is_none())
+        && function.sig.inputs.len() >= 2
+        && matches!(&function.sig.output, syn::ReturnType::Type(_, ty) if matches!(ty.as_ref(), Type::Path(p) if p.path.is_ident("Self")))
+}
+
+/// `X` of `body_map<F>(..) where F: FnOnce(types::builder::X) -> types::builder::X`.
+fn body_map_builder(function: &ImplItemFn) -> Option<String> {
+    let where_clause = function.sig.generics.where_clause.as_ref()?;
+    for predicate in &where_clause.predicates {
+        let WherePredicate::Type(bound) = predicate else {
+            continue;
+        };
+        for param_bound in &bound.bounds {
+            let syn::TypeParamBound::Trait(trait_bound) = param_bound else {
+                continue;
+            };
+            let last = trait_bound.path.segments.last()?;
+            if let PathArguments::Parenthesized(args) = &last.arguments
+                && let Some(input) = args.inputs.first()
+            {
+                return last_ident(input);
+            }
+        }
+    }
+    None
+}
+
+fn last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
+    items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+fn types_builder_items(file: &mut syn::File) -> Option<&mut Vec<Item>> {
+    let types = module_items(&mut file.items, "types")?;
+    module_items(types, "builder")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> syn::File {
+        syn::parse_quote! {
+            pub mod types {
+                pub mod builder {
+                    pub struct UserTokenRequest {}
+                    impl UserTokenRequest {
+                        pub fn origin<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                            T::Error: ::std::fmt::Display,
+                        {
+                            self.origin = value.try_into().map_err(|e| format!("{e}"));
+                            self
+                        }
+                        pub fn extra_field(mut self, key: impl Into<String>, mut value: u8) -> Self {
+                            self
+                        }
+                        pub fn kind<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<super::Kind>,
+                        {
+                            self
+                        }
+                        pub fn user_id<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<::std::string::String>,
+                            T::Error: ::std::fmt::Display,
+                        {
+                            self.user_id = value.try_into().map_err(|e| format!("{e}"));
+                            self
+                        }
+                    }
+                }
+            }
+            pub mod builder {
+                pub struct GenerateUserToken<'a> {}
+                impl<'a> GenerateUserToken<'a> {
+                    pub fn origin<V>(mut self, value: V) -> Self { self }
+                    pub fn body_map<F>(mut self, f: F) -> Self
+                    where
+                        F: std::ops::FnOnce(types::builder::UserTokenRequest) -> types::builder::UserTokenRequest,
+                    {
+                        self
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn optional_setters_take_the_inner_value() {
+        let mut file = file();
+        optional_setters_take_the_value(&mut file);
+        let code = prettyplease::unparse(&file).replace(['\n', ' '], "");
+        assert!(
+            code.contains("T:::std::convert::TryInto<::std::string::String>,T::Error:::std::fmt::Display,{self.origin=value.try_into().map(::std::option::Option::Some)"),
+            "{code}"
+        );
+        assert!(
+            code.contains("self.user_id=value.try_into().map_err"),
+            "required setters are unchanged: {code}"
+        );
+    }
+
+    #[test]
+    fn body_fields_become_setters_and_clashes_get_a_prefix() {
+        let mut file = file();
+        body_fields_on_the_call(&mut file).unwrap();
+        let code = prettyplease::unparse(&file).replace(['\n', ' '], "");
+        assert!(
+            code.contains("pubfnuser_id<T>(self,value:T)->SelfwhereT:::std::convert::TryInto<::std::string::String>,T::Error:::std::fmt::Display,{self.body_map(|body|body.user_id(value))}"),
+            "{code}"
+        );
+        assert!(
+            code.contains("pubfnextra_field(self,key:implInto<String>,mutvalue:u8)->Self{self.body_map(|body|body.extra_field(key,value))}"),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "pubfnkind<T>(self,value:T)->SelfwhereT:::std::convert::TryInto<types::Kind>,"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains("pubfnbody_origin<T>(self,value:T)"),
+            "the parameter setter `origin` keeps its name: {code}"
+        );
+    }
+
+    #[test]
+    fn a_missing_body_builder_is_an_error() {
+        let mut file = file();
+        let types = module_items(&mut file.items, "types").unwrap();
+        let builders = module_items(types, "builder").unwrap();
+        builders.clear();
+        let error = body_fields_on_the_call(&mut file).unwrap_err();
+        assert!(error.contains("builder::GenerateUserToken"), "{error}");
+    }
+}
