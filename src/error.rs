@@ -438,7 +438,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
         if let Some(op) = inner.operation {
-            write!(f, "{} ({} {}): ", op.name, op.method, op.path)?;
+            write!(f, "{} ({} {}): ", op.call, op.method, op.path)?;
         }
         match inner.status {
             Some(status) => write!(f, "{} {}", status.as_u16(), inner.kind.describe())?,
@@ -462,7 +462,7 @@ impl fmt::Debug for Error {
         if let Some(op) = inner.operation {
             s.field(
                 "operation",
-                &format_args!("{} ({} {})", op.name, op.method, op.path),
+                &format_args!("{} ({} {})", op.call, op.method, op.path),
             );
         }
         s.field("status", &inner.status)

@@ -10,8 +10,11 @@
 pub struct Operation {
     /// The spec's `operationId`, e.g. `add_bulk_memories_add_bulk_post`.
     pub operation_id: &'static str,
-    /// The generated client method, e.g. `add_bulk`.
+    /// The operation's own name (its builder and mock method), e.g. `add_bulk`.
     pub name: &'static str,
+    /// Where it is reached, resources then method, e.g. `memories.add_bulk` for
+    /// `client.memories().add_bulk()`.
+    pub call: &'static str,
     /// Upper-case HTTP method, e.g. `POST`.
     pub method: &'static str,
     /// The path template, e.g. `/memories/add/bulk`.
@@ -143,6 +146,7 @@ mod tests {
         Operation {
             operation_id: "x_get",
             name: "x",
+            call: "things.x",
             method: "GET",
             path: "/x",
             security,

@@ -192,7 +192,7 @@ where
         let number = retries + 1;
         let span = tracing::info_span!(
             "hyperspell.request",
-            operation = operation.name,
+            operation = operation.call,
             method = operation.method,
             path = operation.path,
             attempt = number,
@@ -230,7 +230,7 @@ where
         let headers = error.status().map(|_| error.headers());
         let delay = retry::retry_delay(retries, headers, SystemTime::now());
         tracing::debug!(
-            operation = operation.name,
+            operation = operation.call,
             attempt = number,
             delay_ms = delay.as_millis() as u64,
             error = %error,

@@ -58,7 +58,7 @@ async fn validation_errors_are_parsed_and_displayed() {
     assert_eq!(details[1].type_, "value_error");
     assert_eq!(
         err.to_string(),
-        "add (POST /memories/add): 422 validation failed: body.text: Field required; \
+        "memories.add (POST /memories/add): 422 validation failed: body.text: Field required; \
          body.metadata.bad key: Invalid key"
     );
     assert_eq!(
@@ -118,7 +118,7 @@ async fn undocumented_statuses_map_to_their_kinds_and_keep_the_response() {
         let text = err.to_string();
         assert!(
             text.starts_with(&format!(
-                "get_indexing_status (GET /memories/status): {status} "
+                "memories.status (GET /memories/status): {status} "
             )),
             "{text}"
         );
@@ -190,7 +190,7 @@ async fn connection_errors_have_a_cause() {
     assert!(std::error::Error::source(&err).is_some());
     assert!(
         err.to_string()
-            .starts_with("get_indexing_status (GET /memories/status): connection error: "),
+            .starts_with("memories.status (GET /memories/status): connection error: "),
         "{err}"
     );
 }

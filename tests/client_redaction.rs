@@ -136,10 +136,7 @@ async fn one_span_per_attempt_with_operation_attempt_status_and_duration() {
         .filter(|l| l.contains("hyperspell.request"))
         .collect();
     assert_eq!(spans.len(), 2, "{log}");
-    assert!(
-        spans[0].contains("operation=\"get_indexing_status\""),
-        "{log}"
-    );
+    assert!(spans[0].contains("operation=\"memories.status\""), "{log}");
     assert!(
         spans[0].contains("method=\"GET\"") && spans[0].contains("path=\"/memories/status\""),
         "{log}"

@@ -393,7 +393,7 @@ async fn reader_factories_are_recreated_and_one_shot_readers_fail_clearly() {
     assert!(err.message().contains("reader_fn"), "{err}");
     assert!(
         err.message()
-            .contains("the previous attempt failed: upload (POST /memories/upload): 503"),
+            .contains("the previous attempt failed: memories.upload (POST /memories/upload): 503"),
         "{err}"
     );
     assert_eq!(requests(&server).await, 1);

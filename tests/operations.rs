@@ -32,31 +32,95 @@ fn spec_operations() -> BTreeSet<(String, String, String)> {
 }
 
 /// Names of the `pub fn name(&self)` methods in the generated `impl Client` blocks.
-fn generated_client_methods() -> Vec<String> {
+/// The calls the generated client offers, read from its source: `(auth.user_token,
+/// GenerateUserToken)` for `client.auth().user_token()` returning `builder::GenerateUserToken`;
+/// and the `Client` methods that return a builder directly (there should be none).
+fn generated_calls() -> (Vec<(String, String)>, Vec<String>) {
     let path = concat!(env!("OUT_DIR"), "/hyperspell_client.rs");
     let source = std::fs::read_to_string(path).expect("read the generated client");
     let file = syn::parse_file(&source).expect("generated client parses");
-    let mut methods = Vec::new();
-    for item in file.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
+    let last = |output: &syn::ReturnType| -> Option<(String, String)> {
+        let syn::ReturnType::Type(_, ty) = output else {
+            return None;
         };
-        let syn::Type::Path(ty) = &*block.self_ty else {
-            continue;
+        let syn::Type::Path(ty) = ty.as_ref() else {
+            return None;
         };
-        if block.trait_.is_some() || !ty.path.is_ident("Client") {
-            continue;
+        let segments: Vec<String> = ty
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let (name, module) = segments.split_last()?;
+        Some((module.last().cloned().unwrap_or_default(), name.clone()))
+    };
+    // Handle type -> [(method, module of the return type, return type)].
+    let mut handles: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+    let mut roots = Vec::new();
+    let mut flat = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                let syn::Type::Path(ty) = &*block.self_ty else {
+                    continue;
+                };
+                if !ty.path.is_ident("Client") {
+                    continue;
+                }
+                for item in &block.items {
+                    let syn::ImplItem::Fn(f) = item else { continue };
+                    match last(&f.sig.output) {
+                        Some((module, ty)) if module == "resources" => {
+                            roots.push((f.sig.ident.to_string(), ty))
+                        }
+                        Some((module, _)) if module == "builder" => {
+                            flat.push(f.sig.ident.to_string())
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "resources" => {
+                for item in &m.content.as_ref().expect("inline module").1 {
+                    let syn::Item::Impl(block) = item else {
+                        continue;
+                    };
+                    let syn::Type::Path(ty) = &*block.self_ty else {
+                        continue;
+                    };
+                    if block.trait_.is_some() {
+                        continue;
+                    }
+                    let handle = ty.path.segments.last().unwrap().ident.to_string();
+                    for item in &block.items {
+                        let syn::ImplItem::Fn(f) = item else { continue };
+                        if let Some((module, ty)) = last(&f.sig.output) {
+                            handles.entry(handle.clone()).or_default().push((
+                                f.sig.ident.to_string(),
+                                module,
+                                ty,
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
-        for item in block.items {
-            if let syn::ImplItem::Fn(f) = item
-                && matches!(f.vis, syn::Visibility::Public(_))
-                && f.sig.receiver().is_some()
-            {
-                methods.push(f.sig.ident.to_string());
+    }
+    let mut calls = Vec::new();
+    let mut pending: Vec<(String, String)> = roots;
+    while let Some((prefix, handle)) = pending.pop() {
+        for (method, module, ty) in handles.get(&handle).into_iter().flatten() {
+            let call = format!("{prefix}.{method}");
+            if module == "builder" {
+                calls.push((call, ty.clone()));
+            } else {
+                pending.push((call, ty.clone()));
             }
         }
     }
-    methods
+    (calls, flat)
 }
 
 #[test]
@@ -100,24 +164,29 @@ fn every_spec_operation_is_generated_once() {
     );
 }
 
+/// Each operation is reached by exactly one call through the resource handles, the one its
+/// metadata names, and by no flat `Client` method.
 #[test]
-fn every_operation_has_one_client_method_with_a_unique_name() {
-    let methods = generated_client_methods();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for method in &methods {
-        *counts.entry(method).or_default() += 1;
+fn every_operation_has_exactly_one_call_through_the_resources() {
+    let (calls, flat) = generated_calls();
+    assert!(flat.is_empty(), "flat Client methods remain: {flat:?}");
+    let mut by_call: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut by_builder: BTreeMap<&str, usize> = BTreeMap::new();
+    for (call, builder) in &calls {
+        assert!(
+            by_call.insert(call, builder).is_none(),
+            "{call} is generated twice"
+        );
+        *by_builder.entry(builder).or_default() += 1;
     }
-    let duplicated: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(
-        duplicated.is_empty(),
-        "methods generated twice: {duplicated:?}"
-    );
-
+    let twice: Vec<_> = by_builder.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "operations reachable twice: {twice:?}");
+    assert_eq!(calls.len(), hyperspell::operations::ALL.len());
     for operation in hyperspell::operations::ALL {
         assert!(
-            counts.contains_key(operation.name),
-            "no Client::{} for {} {}",
-            operation.name,
+            by_call.contains_key(operation.call),
+            "no client.{}() for {} {}",
+            operation.call.replace('.', "()."),
             operation.method,
             operation.path
         );

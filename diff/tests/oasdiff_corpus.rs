@@ -63,6 +63,7 @@ fn report(root: &Path, case: &Value, policy: Policy) -> Result<Value, String> {
         policy,
         rust: false,
         crate_version: None,
+        resources: None,
     };
     let result = hyperspell_diff::compare(&base, &revision, &options);
     let json = hyperspell_diff::render(&result, Format::Json, &revision.context());

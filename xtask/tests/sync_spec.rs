@@ -423,7 +423,7 @@ fn a_good_url_is_vendored_byte_identical_with_its_lock_and_the_changes() {
     );
     // ... and through the diff-spec engine: the check id, the Rust impact and the bump.
     assert!(run.stdout.contains("endpoint-added"), "{run}");
-    assert!(run.stdout.contains("get_recent_emotional_states"), "{run}");
+    assert!(run.stdout.contains("emotional_state().get_recent"), "{run}");
     assert!(run.stdout.to_lowercase().contains("minor"), "{run}");
 
     let check = project.sync(&["--check"]);

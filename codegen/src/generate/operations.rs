@@ -24,6 +24,7 @@ pub fn metadata(doc: &Value, operations: &[Operation]) -> TokenStream {
         let ident = operation_const(operation);
         let operation_id = operation.operation_id.clone().unwrap_or_default();
         let name = &operation.rust_name;
+        let call = operation.call_path();
         let method = &operation.method;
         let path = &operation.path;
         let own = doc
@@ -48,6 +49,7 @@ pub fn metadata(doc: &Value, operations: &[Operation]) -> TokenStream {
             pub static #ident: crate::Operation = crate::Operation {
                 operation_id: #operation_id,
                 name: #name,
+                call: #call,
                 method: #method,
                 path: #path,
                 security: &[#(#alternatives),*],
