@@ -891,3 +891,49 @@ fn check_takes_no_source() {
     let run = Project::new("check-usage").sync(&["--check", "--from", "x.yaml"]);
     assert_eq!(run.code, Some(2), "{run}");
 }
+
+/// The resource map beside the spec (`spec/resources.yaml`) is checked against the new spec:
+/// the next API state removes two operations the map names, so the sync is refused with the
+/// map's file and line, and nothing is written; new operations alone need no map entry.
+#[test]
+fn a_resource_map_naming_a_removed_operation_refuses_the_sync() {
+    let project = Project::seeded("resource-map");
+    let map = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/resources.yaml"),
+    )
+    .expect("the repository's resource map");
+    std::fs::write(project.spec_dir().join("resources.yaml"), &map).unwrap();
+    let next = project.file(
+        "next.yaml",
+        &std::fs::read(shared("spec/history/hyperspell-0.32.1-2026-07.yaml")).unwrap(),
+    );
+    let line = map
+        .lines()
+        .position(|l| l.trim() == "list: get /integrations/google_calendar/list")
+        .expect("the map names GET /integrations/google_calendar/list")
+        + 1;
+    project.refused(
+        &["--from", next.to_str().unwrap()],
+        &[
+            "resources.yaml",
+            &format!(":{line}:"),
+            "the spec has no operation GET /integrations/google_calendar/list",
+        ],
+    );
+
+    // Without the two stale entries the same spec syncs: its three new operations get derived
+    // places.
+    let trimmed: String = map
+        .lines()
+        .filter(|l| {
+            !l.contains("/integrations/google_calendar/list")
+                && !l.contains("/integrations/slack/list")
+        })
+        .filter(|l| !matches!(l.trim(), "google_calendar:" | "slack:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(project.spec_dir().join("resources.yaml"), trimmed).unwrap();
+    let run = project.sync(&["--from", next.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.stdout.contains("context_documents()."), "{run}");
+}
