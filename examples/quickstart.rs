@@ -44,11 +44,8 @@ async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     let added = user
         .memories()
         .add()
-        .body(
-            types::IngestRequest::builder()
-                .title("Quickstart note".to_owned())
-                .text("The quarterly planning meeting moved to Thursday at 10:00.".to_owned()),
-        )
+        .title("Quickstart note")
+        .text("The quarterly planning meeting moved to Thursday at 10:00.")
         .send()
         .await?;
     println!(
@@ -60,7 +57,7 @@ async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     let result = user
         .memories()
         .search()
-        .body(types::QueryRequest::builder().query("When is the planning meeting?".to_owned()))
+        .query("When is the planning meeting?")
         .send()
         .await?;
     println!("query found {} document(s)", result.documents.len());

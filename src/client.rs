@@ -571,11 +571,12 @@ impl Client {
     }
 
     /// A clone that authenticates with a user token (from
-    /// [`generate_user_token`](Client::generate_user_token)) instead, with no `X-As-User`.
+    /// `client.auth().user_token()`, or [`mint_user_token`](Client::mint_user_token)) instead,
+    /// with no `X-As-User`.
     ///
     /// ```no_run
     /// # async fn f(client: hyperspell::Client) -> Result<(), hyperspell::Error> {
-    /// let token = client.auth().user_token().body(hyperspell::types::UserTokenRequest::builder().user_id("u1")).send().await?;
+    /// let token = client.auth().user_token().user_id("u1").send().await?;
     /// let user_client = client.with_user_token(&token.token);
     /// # Ok(()) }
     /// ```
