@@ -90,7 +90,6 @@ mod runtime;
 mod scrub;
 mod secret;
 mod token;
-mod update;
 mod upload;
 
 pub use generated::{Client, builder, multipart, resources, types};
@@ -106,7 +105,6 @@ pub use patch::Patch;
 pub use progenitor_client::{ByteStream, ResponseValue};
 pub use secret::Secret;
 pub use token::UserToken;
-pub use update::MemoryUpdate;
 pub use upload::MetadataValue;
 
 /// The documented values behind the client's behaviour: defaults, limits, header and
@@ -135,6 +133,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Re-exports for code that uses the crate: `use hyperspell::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Client, ClientBuilder, Error, ErrorKind, MemoryUpdate, Patch, RequestOptions};
+    pub use crate::{Client, ClientBuilder, Error, ErrorKind, Patch, RequestOptions};
     pub use futures::{StreamExt, TryStreamExt};
 }

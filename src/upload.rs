@@ -8,78 +8,10 @@ use crate::error::{Error, ErrorKind};
 /// Longest metadata key the API accepts.
 pub const MAX_METADATA_KEY_LEN: usize = 64;
 
-/// A value of upload metadata: string, number or boolean.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetadataValue {
-    String(String),
-    Number(serde_json::Number),
-    Bool(bool),
-    /// A NaN or infinite float: rejected when the map is encoded (JSON has no form for it).
-    #[doc(hidden)]
-    NonFinite(f64),
-}
-
-impl serde::Serialize for MetadataValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            MetadataValue::String(s) => serializer.serialize_str(s),
-            MetadataValue::Number(n) => n.serialize(serializer),
-            MetadataValue::Bool(b) => serializer.serialize_bool(*b),
-            MetadataValue::NonFinite(_) => serializer.serialize_none(),
-        }
-    }
-}
-
-impl From<&str> for MetadataValue {
-    fn from(v: &str) -> Self {
-        MetadataValue::String(v.to_owned())
-    }
-}
-
-impl From<String> for MetadataValue {
-    fn from(v: String) -> Self {
-        MetadataValue::String(v)
-    }
-}
-
-impl From<&MetadataValue> for MetadataValue {
-    fn from(v: &MetadataValue) -> Self {
-        v.clone()
-    }
-}
-
-impl From<bool> for MetadataValue {
-    fn from(v: bool) -> Self {
-        MetadataValue::Bool(v)
-    }
-}
-
-macro_rules! integer_values {
-    ($($t:ty),*) => {$(
-        impl From<$t> for MetadataValue {
-            fn from(v: $t) -> Self {
-                MetadataValue::Number(v.into())
-            }
-        }
-    )*};
-}
-integer_values!(i8, i16, i32, i64, u8, u16, u32, u64);
-
-/// NaN and ±∞ have no JSON form: they are rejected when the map is encoded.
-impl From<f64> for MetadataValue {
-    fn from(v: f64) -> Self {
-        match serde_json::Number::from_f64(v) {
-            Some(n) => MetadataValue::Number(n),
-            None => MetadataValue::NonFinite(v),
-        }
-    }
-}
-
-impl From<f32> for MetadataValue {
-    fn from(v: f32) -> Self {
-        f64::from(v).into()
-    }
-}
+/// A metadata value: string, integer, number or boolean. The same generated type the JSON
+/// operations' `metadata` maps hold (`types::MetadataValue`), converting from `&str`, `String`,
+/// `i64`, `f64` and `bool`.
+pub use crate::types::MetadataValue;
 
 /// Whether `key` is a valid metadata key: ASCII letters, digits and `_`, 1 to 64 characters.
 pub fn is_valid_metadata_key(key: &str) -> bool {
@@ -107,7 +39,9 @@ where
             ));
         }
         let value = value.into();
-        if let MetadataValue::NonFinite(v) = value {
+        if let MetadataValue::Number(v) = value
+            && !v.is_finite()
+        {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
                 format!("metadata value of `{key}` is {v}, which JSON cannot encode"),

@@ -1,11 +1,13 @@
 //! Request and response shapes: `UpdateRequest` fields sent as absent, `null` or a value
-//! (typed `MemoryUpdate` and the generated type), and document-tree unions keeping a variant
+//! (the generated type, `Patch<T>` fields from the spec), and document-tree unions keeping a variant
 //! they do not know (a `type` added to the API later) as raw JSON instead of failing.
 
 mod client_support;
 
 use client_support::client;
-use hyperspell::{MemoryUpdate, MetadataValue, Patch};
+use std::collections::HashMap;
+
+use hyperspell::{MetadataValue, Patch};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -33,43 +35,32 @@ async fn sent_body(server: &MockServer, n: usize) -> Value {
 async fn update_fields_are_sent_absent_null_or_with_a_value() {
     let server = update_server().await;
     let c = client(&server);
-    let send = |update: MemoryUpdate| {
-        let c = c.clone();
-        async move {
-            c.memories()
-                .update()
-                .source("vault")
-                .resource_id("doc-1")
-                .body(update)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
+    let update = || c.memories().update().source("vault").resource_id("doc-1");
 
-    send(
-        MemoryUpdate::new()
-            .title("New title")
-            .collection(Patch::Null),
-    )
-    .await;
-    send(MemoryUpdate::new()).await;
-    send(
-        MemoryUpdate::new()
-            .text(Patch::Null)
-            .date(
-                "2025-03-04T05:06:07Z"
-                    .parse::<chrono::DateTime<chrono::Utc>>()
-                    .unwrap(),
-            )
-            .metadata([
-                ("team", Some(MetadataValue::from("infra"))),
-                ("stale", None),
-                ("n", Some(2.into())),
-            ]),
-    )
-    .await;
-    send(MemoryUpdate::new().clear_metadata()).await;
+    update()
+        .title("New title")
+        .collection(Patch::Null)
+        .send()
+        .await
+        .unwrap();
+    update().send().await.unwrap();
+    let date = "2025-03-04T05:06:07Z"
+        .parse::<hyperspell::chrono::DateTime<hyperspell::chrono::Utc>>()
+        .unwrap();
+    let metadata: HashMap<String, Option<MetadataValue>> = [
+        ("team".to_owned(), Some(MetadataValue::from("infra"))),
+        ("stale".to_owned(), None),
+        ("n".to_owned(), Some(2.into())),
+    ]
+    .into();
+    update()
+        .text(None)
+        .date(date)
+        .metadata(metadata)
+        .send()
+        .await
+        .unwrap();
+    update().metadata(Patch::Null).send().await.unwrap();
 
     assert_eq!(
         sent_body(&server, 0).await,
@@ -87,13 +78,17 @@ async fn update_fields_are_sent_absent_null_or_with_a_value() {
 async fn the_generated_update_type_keeps_the_three_states_too() {
     let server = update_server().await;
     let body = hyperspell::types::UpdateRequest {
-        title: Some(json!("t")),
-        collection: Some(Value::Null),
-        text: None,
-        date: None,
-        metadata: None,
+        title: Patch::Value("t".to_owned()),
+        collection: Patch::Null,
+        text: Patch::Absent,
+        date: Patch::Absent,
+        metadata: Patch::Absent,
         extra_fields: Default::default(),
     };
+    // Decoding gives the same three states back.
+    let decoded: hyperspell::types::UpdateRequest =
+        serde_json::from_value(json!({"title": "t", "collection": null})).unwrap();
+    assert_eq!(decoded, body);
     client(&server)
         .memories()
         .update()

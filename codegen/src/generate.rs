@@ -25,6 +25,7 @@ mod pagination;
 mod redact;
 mod resources;
 mod setters;
+mod three_state;
 mod unions;
 mod wrap_send;
 
@@ -151,8 +152,22 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
     unions::tag_unions(&mut file);
     open_enums::open(spec, &mut file)?;
     redact::redact_secrets(&mut file);
+    if options.flavor == Flavor::Hyperspell {
+        let marked = three_state::marked_properties(&doc);
+        three_state::patch_fields(&mut file, &marked).map_err(|field| {
+            Diagnostic::new(
+                &spec.file,
+                format!(
+                    "internal error: the three-state property {field} is not generated as \
+                     `Option<T>` with a typify builder: the generator's output has changed"
+                ),
+            )
+            .help("the pinned typify version produces it; check Cargo.toml")
+        })?;
+    }
     extra_fields::keep(spec, &mut file)?;
     setters::optional_setters_take_the_value(&mut file);
+    setters::string_conversions(&mut file);
     setters::body_fields_on_the_call(&mut file).map_err(|builder| {
         Diagnostic::new(
             &spec.file,

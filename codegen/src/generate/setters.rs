@@ -104,6 +104,81 @@ fn option_inner(ty: &Type) -> Option<Type> {
     }
 }
 
+/// An untagged union with one `String` variant (`MetadataValue`: string, integer, number or
+/// boolean) converts from `&str` and `String` too; typify only writes `From` for the other
+/// variants.
+pub fn string_conversions(file: &mut syn::File) {
+    let Some(types) = module_items(&mut file.items, "types") else {
+        return;
+    };
+    let has_from: BTreeSet<(String, String)> = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(block) => {
+                let trait_path = &block.trait_.as_ref()?.1;
+                let last = trait_path.segments.last()?;
+                if last.ident != "From" {
+                    return None;
+                }
+                let PathArguments::AngleBracketed(args) = &last.arguments else {
+                    return None;
+                };
+                let source = quote::ToTokens::to_token_stream(args.args.first()?).to_string();
+                Some((last_ident(&block.self_ty)?, source.replace(' ', "")))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut added: Vec<Item> = Vec::new();
+    for item in types.iter() {
+        let Item::Enum(e) = item else { continue };
+        let untagged = e.attrs.iter().any(|a| {
+            a.path().is_ident("serde")
+                && quote::ToTokens::to_token_stream(&a.meta)
+                    .to_string()
+                    .contains("untagged")
+        });
+        let strings: Vec<&syn::Variant> = e
+            .variants
+            .iter()
+            .filter(|v| match &v.fields {
+                syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                    last_ident(&f.unnamed[0].ty).as_deref() == Some("String")
+                }
+                _ => false,
+            })
+            .collect();
+        let name = e.ident.to_string();
+        let [variant] = strings.as_slice() else {
+            continue;
+        };
+        if !untagged
+            || has_from.contains(&(name.clone(), "::std::string::String".into()))
+            || has_from.contains(&(name.clone(), "String".into()))
+            || has_from.contains(&(name.clone(), "&str".into()))
+        {
+            continue;
+        }
+        let ty = &e.ident;
+        let variant = &variant.ident;
+        added.push(syn::parse_quote! {
+            impl ::std::convert::From<::std::string::String> for #ty {
+                fn from(value: ::std::string::String) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        });
+        added.push(syn::parse_quote! {
+            impl ::std::convert::From<&str> for #ty {
+                fn from(value: &str) -> Self {
+                    Self::#variant(value.to_owned())
+                }
+            }
+        });
+    }
+    types.extend(added);
+}
+
 /// Adds a setter per body field to every operation builder with a JSON body. `Err` names the
 /// builder whose body builder is missing.
 pub fn body_fields_on_the_call(file: &mut syn::File) -> Result<(), String> {
@@ -358,6 +433,38 @@ mod tests {
             code.contains("pubfnbody_origin<T>(self,value:T)"),
             "the parameter setter `origin` keeps its name: {code}"
         );
+    }
+
+    #[test]
+    fn untagged_unions_with_a_string_variant_convert_from_strings() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[serde(untagged)]
+                pub enum MetadataValue { String(::std::string::String), Integer(i64) }
+                impl ::std::convert::From<i64> for MetadataValue {
+                    fn from(value: i64) -> Self { Self::Integer(value) }
+                }
+                #[serde(untagged)]
+                pub enum Already { String(::std::string::String), Integer(i64) }
+                impl ::std::convert::From<&str> for Already {
+                    fn from(value: &str) -> Self { todo!() }
+                }
+                #[serde(untagged)]
+                pub enum TwoStrings { A(::std::string::String), B(::std::string::String) }
+            }
+        };
+        string_conversions(&mut file);
+        let code = prettyplease::unparse(&file).replace(['\n', ' '], "");
+        assert!(code.contains("impl::std::convert::From<::std::string::String>forMetadataValue{fnfrom(value:::std::string::String)->Self{Self::String(value)}}"), "{code}");
+        assert!(
+            code.contains("impl::std::convert::From<&str>forMetadataValue"),
+            "{code}"
+        );
+        assert!(
+            !code.contains("From<::std::string::String>forAlready"),
+            "{code}"
+        );
+        assert!(!code.contains("forTwoStrings"), "{code}");
     }
 
     #[test]

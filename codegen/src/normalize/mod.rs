@@ -38,6 +38,7 @@ mod document;
 mod exclusive;
 mod refs;
 mod schema;
+pub use schema::THREE_STATE;
 mod type_names;
 mod visit;
 

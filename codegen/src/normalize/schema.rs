@@ -152,6 +152,7 @@ pub(super) fn schema(ctx: &mut Ctx, value: &mut Value, pointer: &str) -> Result<
     content_encoding(object);
     types(ctx, object, pointer);
     nullable_enum(object);
+    unset_marker(ctx, object, pointer);
     null_branches(object);
     any_branches(ctx, object, pointer);
     subsumed_branches(object);
@@ -701,6 +702,43 @@ pub(super) fn is_any_schema(value: &Value) -> bool {
     })
 }
 
+/// Marks a property whose absence, `null` and value are three different requests.
+pub const THREE_STATE: &str = "x-codegen-three-state";
+
+/// FastAPI's "not set" marker: `anyOf: [T, {}, null]` with `default: {}`. The `{}` branch and
+/// the default only say "absent means: leave it as it is", so they go and the schema is a
+/// nullable `T` marked [`THREE_STATE`]: absent, `null` (clear it) and a value are all meant.
+/// The generator types such a property as absent / null / value (`Patch<T>`).
+fn unset_marker(ctx: &mut Ctx, object: &mut Object, pointer: &str) {
+    if object.get("default") != Some(&json!({})) {
+        return;
+    }
+    for key in ["anyOf", "oneOf"] {
+        let Some(branches) = object.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        let (any, rest): (Vec<&Value>, Vec<&Value>) =
+            branches.iter().partition(|b| is_any_schema(b));
+        let has_null = rest.iter().any(|b| is_null_schema(b));
+        let typed = rest.iter().filter(|b| !is_null_schema(b)).count();
+        if any.is_empty() || !has_null || typed == 0 {
+            continue;
+        }
+        let kept: Vec<Value> = rest.into_iter().cloned().collect();
+        object.insert(key.into(), Value::Array(kept));
+        object.remove("default");
+        object.insert(THREE_STATE.into(), json!(true));
+        ctx.note(
+            &join(pointer, key),
+            format!(
+                "`{key}` with an unconstrained branch, a null branch and `default: {{}}` is a \
+                 \"not set\" marker: absent, null and a value are three requests"
+            ),
+        );
+        return;
+    }
+}
+
 /// `anyOf`/`oneOf` with an unconstrained branch (`{}`) accepts any value: the union goes (typify
 /// cannot generate it). Its `default` goes too: it is the "not set" marker of FastAPI's
 /// `anyOf: [T, {}, null]` + `default: {}`, and kept on a schema that accepts anything it would
@@ -1240,6 +1278,36 @@ mod tests {
                 .iter()
                 .any(|n| n.pointer == "/components/schemas/S/anyOf"),
             "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn fastapi_unset_marker_makes_a_three_state_property() {
+        let (out, notes) = normalize_schema(json!({
+            "anyOf": [{"type": "string", "format": "date-time"}, {}, {"type": "null"}],
+            "default": {},
+            "description": "d"
+        }));
+        assert_eq!(
+            out,
+            json!({"type": "string", "format": "date-time", "nullable": true, "description": "d", "x-codegen-three-state": true})
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.message.contains("\"not set\" marker")),
+            "{notes:?}"
+        );
+        // Without the null branch or the `{}` default it is not the marker: anything goes.
+        assert_eq!(
+            schema(json!({"anyOf": [{"type": "string"}, {}], "default": {}, "description": "d"})),
+            json!({"description": "d"})
+        );
+        assert_eq!(
+            schema(
+                json!({"anyOf": [{"type": "string"}, {}, {"type": "null"}], "description": "d"})
+            ),
+            json!({"description": "d"})
         );
     }
 

@@ -94,7 +94,185 @@ pub(crate) fn type_names(doc: &mut Value) -> Vec<Note> {
             }
         }
     }
-    namer.notes
+    let mut notes = namer.notes;
+    notes.extend(share_identical_leaf_types(doc));
+    notes
+}
+
+/// Inline schemas that are the same type in several places (every request's `metadata` map
+/// takes `string | integer | number | boolean`) become one component, so callers have one
+/// type, not one per place (`IngestRequestMetadataValue`, `TraceRequestMetadataValue`, ...).
+///
+/// Only leaf types (no named type inside) are shared, only when their place names end in the
+/// same two or more words, and the component is named by those words (`MetadataValue`) when
+/// that name is free; otherwise each place keeps its own type. Annotations (title,
+/// description, examples) do not make schemas different; `nullable` does, and stays at the
+/// place (`allOf: [$ref]` + `nullable`).
+fn share_identical_leaf_types(doc: &mut Value) -> Vec<Note> {
+    const IGNORED: [&str; 5] = ["title", "description", "example", "examples", "nullable"];
+    // canonical schema → [(pointer, place name)], in document order.
+    let mut groups: Vec<(Value, Vec<(String, String)>)> = Vec::new();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    super::visit::for_each_schema(doc, &mut |pointer, schema, place| {
+        let Some(title) = schema.get("title").and_then(Value::as_str) else {
+            return;
+        };
+        taken.insert(typify_type_name(title));
+        if place == super::visit::Place::Component || !is_leaf_type(schema) {
+            return;
+        }
+        let canonical: Map<String, Value> = schema
+            .iter()
+            .filter(|(k, _)| !IGNORED.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let canonical = Value::Object(canonical);
+        let entry = (pointer.to_owned(), title.to_owned());
+        match groups.iter_mut().find(|(c, _)| *c == canonical) {
+            Some((_, places)) => places.push(entry),
+            None => groups.push((canonical, vec![entry])),
+        }
+    });
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        taken.extend(schemas.keys().map(|k| typify_type_name(k)));
+    }
+    // Within one schema, the places whose names end in the same two words.
+    let groups: Vec<(Value, Vec<(String, String)>)> = groups
+        .into_iter()
+        .flat_map(|(canonical, places)| {
+            let mut by_ending: Vec<(String, Vec<(String, String)>)> = Vec::new();
+            for place in places {
+                let words = pascal_words(&place.1);
+                let ending = words[words.len().saturating_sub(2)..].concat();
+                match by_ending.iter_mut().find(|(e, _)| *e == ending) {
+                    Some((_, places)) => places.push(place),
+                    None => by_ending.push((ending, vec![place])),
+                }
+            }
+            by_ending
+                .into_iter()
+                .map(move |(_, places)| (canonical.clone(), places))
+        })
+        .collect();
+    let mut notes = Vec::new();
+    for (canonical, places) in groups {
+        if places.len() < 2 {
+            continue;
+        }
+        let names: Vec<&str> = places.iter().map(|(_, name)| name.as_str()).collect();
+        let Some(shared) = common_word_suffix(&names) else {
+            continue;
+        };
+        if !taken.insert(shared.clone()) {
+            continue;
+        }
+        let reference = format!("#/components/schemas/{shared}");
+        for (pointer, _) in &places {
+            let Some(Value::Object(schema)) = doc.pointer_mut(pointer) else {
+                continue;
+            };
+            // A `$ref`'s siblings are ignored in 3.0: a nullable place refers through `allOf`.
+            let mut replacement = Map::new();
+            if schema.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(description) = schema.get("description") {
+                    replacement.insert("description".into(), description.clone());
+                }
+                replacement.insert("allOf".into(), serde_json::json!([{ "$ref": reference }]));
+                replacement.insert("nullable".into(), Value::Bool(true));
+            } else {
+                replacement.insert("$ref".into(), Value::String(reference.clone()));
+            }
+            *schema = replacement;
+        }
+        let mut component = canonical;
+        if let Value::Object(component) = &mut component {
+            component.insert("title".into(), Value::String(shared.clone()));
+        }
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
+            schemas.insert(shared.clone(), component);
+        }
+        notes.push(Note::new(
+            format!("/components/schemas/{shared}"),
+            format!(
+                "one type `{shared}` for the identical schemas of {}",
+                places
+                    .iter()
+                    .map(|(_, name)| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    notes
+}
+
+/// A schema typify makes a type of its own (an enum or a union; a titled plain string stays a
+/// `String`) and that names nothing inside: no object properties, no titled or referenced
+/// subschema.
+fn is_leaf_type(schema: &Map<String, Value>) -> bool {
+    let own_type = ["enum", "anyOf", "oneOf"]
+        .iter()
+        .any(|k| schema.contains_key(*k));
+    if !own_type {
+        return false;
+    }
+    fn nested_named(value: &Value) -> bool {
+        match value {
+            Value::Object(o) => {
+                o.contains_key("title")
+                    || o.contains_key("$ref")
+                    || o.contains_key("properties")
+                    || o.values().any(nested_named)
+            }
+            Value::Array(items) => items.iter().any(nested_named),
+            _ => false,
+        }
+    }
+    !schema.contains_key("properties")
+        && !schema.contains_key("$ref")
+        && schema
+            .iter()
+            .filter(|(k, _)| k.as_str() != "title")
+            .all(|(_, v)| !nested_named(v))
+}
+
+/// `IngestRequestMetadataValue` → `Ingest`, `Request`, `Metadata`, `Value`.
+fn pascal_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for c in name.chars() {
+        match words.last_mut() {
+            Some(word) if !c.is_uppercase() => word.push(c),
+            _ => words.push(c.to_string()),
+        }
+    }
+    words
+}
+
+/// The PascalCase words all `names` end with, when there are at least two.
+fn common_word_suffix(names: &[&str]) -> Option<String> {
+    let all: Vec<Vec<String>> = names.iter().map(|n| pascal_words(n)).collect();
+    let shortest = all.iter().map(Vec::len).min()?;
+    let mut common = 0;
+    while common < shortest {
+        let word = &all[0][all[0].len() - 1 - common];
+        if all.iter().all(|w| &w[w.len() - 1 - common] == word) {
+            common += 1;
+        } else {
+            break;
+        }
+    }
+    // A name that is all of one place's name would be that place's own type name.
+    if common < 2 || common == shortest {
+        return None;
+    }
+    let first = &all[0];
+    Some(first[first.len() - common..].concat())
 }
 
 /// A nullable composed component (`X: {oneOf: [A, B], nullable: true}`, or `allOf` of more than
@@ -465,6 +643,64 @@ mod tests {
             Some("TraceMessageMessageType")
         );
         assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn identical_leaf_types_in_several_places_share_one_component() {
+        let value = json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}], "nullable": true});
+        let map = |description: &str| json!({"type": "object", "description": description, "additionalProperties": value.clone()});
+        let mut doc = doc(
+            json!({
+                "IngestRequest": {"type": "object", "properties": {"metadata": map("a")}},
+                "MessageItem": {"type": "object", "properties": {"metadata": map("b")}},
+                "Other": {"type": "object", "properties": {"labels": map("c")}}
+            }),
+            json!({}),
+        );
+        let notes = type_names(&mut doc);
+        let shared = "/components/schemas/MetadataValue";
+        assert_eq!(
+            doc.pointer(shared),
+            Some(
+                &json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}], "title": "MetadataValue"})
+            ),
+            "{doc:#}"
+        );
+        for owner in ["IngestRequest", "MessageItem"] {
+            assert_eq!(
+                doc.pointer(&format!(
+                    "/components/schemas/{owner}/properties/metadata/additionalProperties"
+                )),
+                Some(
+                    &json!({"allOf": [{"$ref": "#/components/schemas/MetadataValue"}], "nullable": true})
+                ),
+                "{doc:#}"
+            );
+        }
+        // `OtherLabelsValue` ends in one common word only (`Value`): it keeps its own type.
+        assert_eq!(
+            title(
+                &doc,
+                "/components/schemas/Other/properties/labels/additionalProperties"
+            )
+            .as_deref(),
+            Some("OtherLabelsValue")
+        );
+        assert!(notes.iter().any(|n| n.pointer == shared), "{notes:?}");
+    }
+
+    #[test]
+    fn common_word_suffixes() {
+        assert_eq!(
+            common_word_suffix(&["IngestRequestMetadataValue", "MessageItemMetadataValue"])
+                .as_deref(),
+            Some("MetadataValue")
+        );
+        assert_eq!(common_word_suffix(&["AValue", "BValue"]), None);
+        assert_eq!(
+            common_word_suffix(&["MetadataValue", "XMetadataValue"]),
+            None
+        );
     }
 
     #[test]
