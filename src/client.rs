@@ -63,6 +63,9 @@ pub struct ClientState {
     /// Credentials and acting users this client was derived from (by `as_user`,
     /// `with_user_token`, …): still scrubbed from errors, since a server may echo them.
     retired: Arc<[Secret]>,
+    /// Extra headers, query parameters and body fields of [`RequestOptions`] (`None`: none,
+    /// the common case, which costs one branch per request).
+    extras: Option<Arc<RequestExtras>>,
     shared: Arc<Shared>,
 }
 
@@ -236,7 +239,7 @@ fn replace_credentials(
 ///     .await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct RequestOptions {
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
@@ -244,6 +247,130 @@ pub struct RequestOptions {
     pub timeout: Option<Duration>,
     /// Act as this user (`X-As-User`).
     pub as_user: Option<String>,
+    /// Headers, query parameters and JSON body fields the spec does not (yet) describe: the
+    /// official SDKs' `extra_headers` / `extra_query` / `extra_body`.
+    pub extras: RequestExtras,
+}
+
+/// What [`RequestOptions::header`], [`query`](RequestOptions::query) and
+/// [`body_field`](RequestOptions::body_field) add to every request of a client.
+///
+/// They are applied last, on every attempt: an extra header replaces one of the same name
+/// (credentials included), an extra query parameter replaces the parameters of its name, an
+/// extra body field replaces the top-level field of its name in a JSON object body (a request
+/// without a body gets a JSON object of the extra fields, as the SDKs send it). A request whose
+/// body is not a JSON object (an upload) fails with [`ErrorKind::InvalidRequest`](crate::ErrorKind)
+/// rather than dropping the fields.
+#[derive(Clone, Default, PartialEq)]
+pub struct RequestExtras {
+    headers: HeaderMap,
+    query: Vec<(String, String)>,
+    body: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RequestExtras {
+    fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.query.is_empty() && self.body.is_empty()
+    }
+
+    /// `other`'s entries over `self`'s (later options win, name by name).
+    fn merged(&self, other: &RequestExtras) -> RequestExtras {
+        let mut out = self.clone();
+        for name in other.headers.keys() {
+            out.headers.remove(name);
+            for value in other.headers.get_all(name) {
+                out.headers.append(name.clone(), value.clone());
+            }
+        }
+        out.query
+            .retain(|(name, _)| !other.query.iter().any(|(n, _)| n == name));
+        out.query.extend(other.query.iter().cloned());
+        for (name, value) in &other.body {
+            out.body.insert(name.clone(), value.clone());
+        }
+        out
+    }
+
+    /// Puts the extras on one request. The error says what could not be applied.
+    fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        if !self.headers.is_empty() {
+            let headers = request.headers_mut();
+            for name in self.headers.keys() {
+                headers.remove(name);
+                for value in self.headers.get_all(name) {
+                    headers.append(name.clone(), value.clone());
+                }
+            }
+        }
+        if !self.query.is_empty() {
+            let url = request.url_mut();
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(name, _)| !self.query.iter().any(|(n, _)| n == name))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            let mut pairs = url.query_pairs_mut();
+            pairs.clear();
+            for (name, value) in kept.iter().chain(&self.query) {
+                pairs.append_pair(name, value);
+            }
+        }
+        if !self.body.is_empty() {
+            self.apply_body(request)?;
+        }
+        Ok(())
+    }
+
+    fn apply_body(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        let fields = self.body.keys().cloned().collect::<Vec<_>>().join(", ");
+        let mut object = match request.body() {
+            None => serde_json::Map::new(),
+            Some(body) => {
+                let is_json = request
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("application/json"));
+                let bytes = body.as_bytes().filter(|_| is_json).ok_or_else(|| {
+                    format!(
+                        "extra body fields ({fields}) apply to JSON bodies; this request's body is not JSON"
+                    )
+                })?;
+                match serde_json::from_slice(bytes) {
+                    Ok(serde_json::Value::Object(object)) => object,
+                    _ => {
+                        return Err(format!(
+                            "extra body fields ({fields}) apply to a JSON object body; this request's body is not an object"
+                        ));
+                    }
+                }
+            }
+        };
+        for (name, value) in &self.body {
+            object.insert(name.clone(), value.clone());
+        }
+        let bytes = serde_json::to_vec(&object).map_err(|e| e.to_string())?;
+        request.headers_mut().insert(
+            reqwest::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        *request.body_mut() = Some(bytes.into());
+        Ok(())
+    }
+}
+
+impl fmt::Debug for RequestExtras {
+    /// Names only: values may be credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestExtras")
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field(
+                "query",
+                &self.query.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("body", &self.body.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -265,6 +392,45 @@ impl RequestOptions {
         self.as_user = Some(user_id.into());
         self
     }
+
+    /// An extra header on every request (replacing one of the same name). Values of
+    /// credential-like headers are marked sensitive (hidden from `Debug`).
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidHeader`] when the name or value is not a valid header.
+    pub fn header(
+        mut self,
+        name: impl AsRef<str>,
+        value: impl AsRef<str>,
+    ) -> Result<Self, ConfigError> {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        let invalid = || ConfigError::InvalidHeader {
+            name: name.to_owned(),
+        };
+        let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+        let mut header_value = HeaderValue::from_str(value).map_err(|_| invalid())?;
+        header_value.set_sensitive(crate::scrub::is_credential_key(name.as_bytes()));
+        self.extras.headers.insert(header_name, header_value);
+        Ok(self)
+    }
+
+    /// An extra query parameter on every request (replacing the parameters of that name).
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.extras.query.retain(|(n, _)| *n != name);
+        self.extras.query.push((name, value.into()));
+        self
+    }
+
+    /// An extra top-level field of the JSON body (replacing the field of that name).
+    pub fn body_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extras.body.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl fmt::Debug for RequestOptions {
@@ -276,6 +442,7 @@ impl fmt::Debug for RequestOptions {
                 "as_user",
                 &self.as_user.as_ref().map(|_| crate::secret::REDACTED),
             )
+            .field("extras", &self.extras)
             .finish()
     }
 }
@@ -495,6 +662,7 @@ impl ClientBuilder {
             max_retries: self.max_retries,
             timeout: self.timeout,
             retired: Arc::from(Vec::new()),
+            extras: None,
             shared: Arc::new(Shared::new(default_headers)),
         }
         .with_headers();
@@ -588,7 +756,8 @@ impl Client {
         })
     }
 
-    /// A clone with per-request settings (retries, timeout, acting user) overridden.
+    /// A clone with per-request settings (retries, timeout, acting user) overridden and the
+    /// extra headers, query parameters and body fields added to those it had.
     pub fn with_options(&self, options: RequestOptions) -> Client {
         self.with_state(|s| {
             if let Some(n) = options.max_retries {
@@ -599,6 +768,13 @@ impl Client {
             }
             if let Some(user) = options.as_user {
                 s.as_user = Some(Secret::new(user));
+            }
+            if !options.extras.is_empty() {
+                let merged = match &s.extras {
+                    Some(before) => before.merged(&options.extras),
+                    None => options.extras,
+                };
+                s.extras = Some(Arc::new(merged));
             }
         })
     }
@@ -626,9 +802,18 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> impl Future<Output = Result<(), progenitor_client::Error<E>>> {
-        self.state()
-            .apply(request, credential_use(info.operation_id));
-        std::future::ready(Ok(()))
+        let state = self.state();
+        state.apply(request, credential_use(info.operation_id));
+        let result = match &state.extras {
+            None => Ok(()),
+            Some(extras) => extras.apply(request).map_err(|message| {
+                progenitor_client::Error::InvalidRequest(format!(
+                    "{}: {message}",
+                    info.operation_id
+                ))
+            }),
+        };
+        std::future::ready(result)
     }
 
     fn exec(

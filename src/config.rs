@@ -42,7 +42,8 @@ pub enum ConfigError {
     InvalidUserId,
     /// The base URL is not an absolute `http(s)` URL.
     InvalidBaseUrl { url: String, reason: String },
-    /// A default header (or a line of `HYPERSPELL_CUSTOM_HEADERS`) is not `Name: value`.
+    /// A default header, an extra header of `RequestOptions` or a line of
+    /// `HYPERSPELL_CUSTOM_HEADERS` is not a valid `Name: value`.
     InvalidHeader { name: String },
     /// The HTTP client could not be built (e.g. no TLS backend).
     HttpClient(reqwest::Error),
@@ -67,8 +68,8 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::InvalidHeader { name } => write!(
                 f,
-                "invalid default header `{name}` (in code or {ENV_CUSTOM_HEADERS}, one \
-                 `Name: value` per line)"
+                "invalid header `{name}` (a default header, a request option, or a \
+                 `Name: value` line of {ENV_CUSTOM_HEADERS})"
             ),
             ConfigError::HttpClient(e) => write!(f, "cannot build the HTTP client: {e}"),
         }

@@ -98,7 +98,7 @@ pub use generated::{Client, builder, multipart, resources, types};
 pub use chrono;
 pub use uuid;
 
-pub use client::{ClientBuilder, ClientState, Credential, RequestOptions};
+pub use client::{ClientBuilder, ClientState, Credential, RequestExtras, RequestOptions};
 pub use config::{ConfigError, Region};
 pub use error::{Error, ErrorKind};
 pub use patch::Patch;

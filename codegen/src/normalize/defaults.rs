@@ -268,34 +268,44 @@ mod tests {
     }
 
     /// FastAPI's "unset" sentinel: `anyOf: [T, {}, null]` + `default: {}`. Absent, null and a
-    /// value must stay three different things: the schema accepts anything (so the field is
-    /// an optional `serde_json::Value`), and the default goes so that nothing is sent unless set.
+    /// value must stay three different things: the schema becomes nullable `T` marked
+    /// three-state (a `Patch<T>` in the client), and the default goes so that nothing is sent
+    /// unless set.
     #[test]
     fn unset_sentinel_default_is_removed() {
         let (out, notes) = normalize_schema(json!({
             "anyOf": [{"type": "string"}, {}, {"type": "null"}],
             "title": "Text", "description": "Full text.", "default": {}
         }));
-        assert_eq!(out, json!({"title": "Text", "description": "Full text."}));
+        assert_eq!(
+            out,
+            json!({"type": "string", "nullable": true, "x-codegen-three-state": true,
+                   "title": "Text", "description": "Full text."})
+        );
         assert!(
             notes
                 .iter()
-                .any(|n| n.pointer == "/components/schemas/S/default"),
+                .any(|n| n.pointer == "/components/schemas/S/anyOf"
+                    && n.message.contains("\"not set\" marker")),
             "{notes:?}"
         );
     }
 
     #[test]
-    fn sentinel_default_goes_even_when_a_branch_accepts_it() {
+    fn sentinel_is_recognized_even_when_a_branch_accepts_its_default() {
         let (out, notes) = normalize_schema(json!({
             "anyOf": [{"type": "object", "additionalProperties": true}, {}, {"type": "null"}],
             "default": {}
         }));
-        assert_eq!(out, json!({}));
+        assert_eq!(
+            out,
+            json!({"type": "object", "additionalProperties": true, "nullable": true,
+                   "x-codegen-three-state": true})
+        );
         assert!(
             notes
                 .iter()
-                .any(|n| n.message.contains("removed `default: {}`")),
+                .any(|n| n.message.contains("\"not set\" marker")),
             "{notes:?}"
         );
     }

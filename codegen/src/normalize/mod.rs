@@ -223,8 +223,9 @@ mod tests {
     /// The FastAPI patterns of the Hyperspell spec, end to end through progenitor and typify:
     /// discriminated unions whose tag properties have a `const` + `default` (kept: typify
     /// accepts them once their `title: Type` no longer makes the tag enums one type), the
-    /// `anyOf: [T, {}, null]` + `default: {}` "unset" sentinel (an optional JSON value: absent,
-    /// null and a value stay distinct), nullable `$ref`s and type arrays.
+    /// `anyOf: [T, {}, null]` + `default: {}` "unset" sentinel (typed `T`, not sent unless set;
+    /// absent, null and a value stay distinct as `crate::Patch<T>` in the Hyperspell flavor),
+    /// nullable `$ref`s and type arrays.
     #[test]
     fn fastapi_patterns_generate() {
         let tagged = |tag: &str, extra: &str| {
@@ -268,15 +269,31 @@ mod tests {
                 }}
             }}
         });
-        let generated = match crate::generate(&spec(doc), &crate::Options::default()) {
-            Ok(generated) => generated,
-            Err(e) => panic!("generation failed: {e}"),
+        let generate = |flavor| {
+            let options = crate::Options {
+                flavor,
+                ..crate::Options::default()
+            };
+            match crate::generate(&spec(doc.clone()), &options) {
+                Ok(generated) => generated.code.replace(char::is_whitespace, ""),
+                Err(e) => panic!("generation failed: {e}"),
+            }
         };
-        let code = generated.code.replace(char::is_whitespace, "");
+        let hyperspell = generate(crate::Flavor::Hyperspell);
         for expected in [
-            // The sentinel: an optional JSON value, not sent unless set.
-            "pubtext:::std::option::Option<::serde_json::Value>",
-            "pubmetadata:::std::option::Option<::serde_json::Value>",
+            "pubtext:crate::Patch<::std::string::String>",
+            "pubmetadata:crate::Patch<::serde_json::Map<::std::string::String,::serde_json::Value>,>",
+        ] {
+            assert!(
+                hyperspell.contains(expected),
+                "`{expected}` not in the generated code"
+            );
+        }
+        let code = generate(crate::Flavor::Standalone);
+        for expected in [
+            // The sentinel, typed; not sent unless set (a standalone client has no `Patch`).
+            "pubtext:::std::option::Option<::std::string::String>",
+            "pubmetadata:::std::option::Option<::serde_json::Map<::std::string::String,::serde_json::Value>,>",
             // Tag defaults kept, each tag its own type.
             "pubtype_:ToolCallType",
             "pubtype_:ToolResultType",
