@@ -81,6 +81,7 @@ pub mod mock {
 
 mod client;
 mod config;
+mod date_time;
 mod error;
 mod file_part;
 mod operation;
@@ -100,6 +101,7 @@ pub use uuid;
 
 pub use client::{ClientBuilder, ClientState, Credential, RequestExtras, RequestOptions};
 pub use config::{ConfigError, Region};
+pub use date_time::{DateTimeError, IntoDateTime};
 pub use error::{Error, ErrorKind};
 pub use patch::Patch;
 pub use progenitor_client::{ByteStream, ResponseValue};

@@ -168,6 +168,18 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
     extra_fields::keep(spec, &mut file)?;
     setters::optional_setters_take_the_value(&mut file);
     setters::string_conversions(&mut file);
+    if options.flavor == Flavor::Hyperspell {
+        setters::date_time_setters_take_strings(&mut file).map_err(|setter| {
+            Diagnostic::new(
+                &spec.file,
+                format!(
+                    "internal error: the date-time setter `{setter}` does not convert its value \
+                     with `value.try_into()`: the generator's output has changed"
+                ),
+            )
+            .help("the pinned progenitor-impl and typify versions produce it; check Cargo.toml")
+        })?;
+    }
     setters::body_fields_on_the_call(&mut file).map_err(|builder| {
         Diagnostic::new(
             &spec.file,

@@ -179,6 +179,140 @@ pub fn string_conversions(file: &mut syn::File) {
     types.extend(added);
 }
 
+/// Setters of `format: date-time` / `format: date` values (`T: TryInto<chrono::DateTime<Utc>>`
+/// or `TryInto<chrono::NaiveDate>`) take `T: crate::IntoDateTime<X>` instead, so an RFC 3339
+/// string works as well as a `chrono` value; the conversion error still names the field.
+/// Hyperspell flavor only (the trait is the runtime's). `Err` names a setter with such a bound
+/// whose body does not convert `value.try_into()` as expected.
+pub fn date_time_setters_take_strings(file: &mut syn::File) -> Result<usize, String> {
+    let mut rewriter = DateTimeSetters::default();
+    rewriter.visit_file_mut(file);
+    match rewriter.misshapen {
+        Some(setter) => Err(setter),
+        None => Ok(rewriter.rewritten),
+    }
+}
+
+#[derive(Default)]
+struct DateTimeSetters {
+    rewritten: usize,
+    misshapen: Option<String>,
+}
+
+impl VisitMut for DateTimeSetters {
+    fn visit_impl_item_fn_mut(&mut self, function: &mut ImplItemFn) {
+        let Some(where_clause) = &mut function.sig.generics.where_clause else {
+            return;
+        };
+        let mut params = Vec::new();
+        for predicate in where_clause.predicates.iter_mut() {
+            let WherePredicate::Type(bound) = predicate else {
+                continue;
+            };
+            let Type::Path(bounded) = &bound.bounded_ty else {
+                continue;
+            };
+            let Some(param) = bounded.path.get_ident().cloned() else {
+                continue;
+            };
+            for param_bound in &mut bound.bounds {
+                let syn::TypeParamBound::Trait(trait_bound) = param_bound else {
+                    continue;
+                };
+                let Some(target) = try_into_chrono_target(&trait_bound.path) else {
+                    continue;
+                };
+                trait_bound.path = syn::parse_quote!(crate::IntoDateTime<#target>);
+                params.push(param.clone());
+            }
+        }
+        if params.is_empty() {
+            return;
+        }
+        // `T::Error: Display` went with `TryInto`; `DateTimeError` is `Display`.
+        where_clause.predicates = std::mem::take(&mut where_clause.predicates)
+            .into_iter()
+            .filter(|predicate| match predicate {
+                WherePredicate::Type(bound) => !matches!(&bound.bounded_ty,
+                    Type::Path(p) if p.path.segments.len() == 2
+                        && params.iter().any(|param| p.path.segments[0].ident == *param)
+                        && p.path.segments[1].ident == "Error"),
+                _ => true,
+            })
+            .collect();
+        // The arguments of those types, by name.
+        let arguments: Vec<syn::Ident> = function
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => match (typed.pat.as_ref(), typed.ty.as_ref()) {
+                    (syn::Pat::Ident(pat), Type::Path(ty))
+                        if params.iter().any(|param| ty.path.is_ident(param)) =>
+                    {
+                        Some(pat.ident.clone())
+                    }
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let mut conversions = TryIntoCalls {
+            arguments,
+            replaced: 0,
+        };
+        conversions.visit_block_mut(&mut function.block);
+        if conversions.replaced == 0 {
+            self.misshapen
+                .get_or_insert_with(|| function.sig.ident.to_string());
+        } else {
+            self.rewritten += 1;
+        }
+    }
+}
+
+/// `X` of `[::]std::convert::TryInto<X>` when `X` is `chrono::…::DateTime<…>` or `NaiveDate`.
+fn try_into_chrono_target(path: &syn::Path) -> Option<Type> {
+    let last = path.segments.last()?;
+    if last.ident != "TryInto" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let Some(GenericArgument::Type(Type::Path(target))) = args.args.first() else {
+        return None;
+    };
+    let segments = &target.path.segments;
+    let is_chrono = segments.first().is_some_and(|s| s.ident == "chrono");
+    let name = segments.last()?.ident.to_string();
+    (is_chrono && (name == "DateTime" || name == "NaiveDate")).then(|| Type::Path(target.clone()))
+}
+
+/// `value.try_into()` → `crate::IntoDateTime::into_date_time(value)` for the given arguments.
+struct TryIntoCalls {
+    arguments: Vec<syn::Ident>,
+    replaced: usize,
+}
+
+impl VisitMut for TryIntoCalls {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "try_into"
+            && call.args.is_empty()
+            && let syn::Expr::Path(receiver) = call.receiver.as_ref()
+            && let Some(argument) = receiver.path.get_ident()
+            && self.arguments.contains(argument)
+        {
+            let argument = argument.clone();
+            *expr = syn::parse_quote!(crate::IntoDateTime::into_date_time(#argument));
+            self.replaced += 1;
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
 /// Adds a setter per body field to every operation builder with a JSON body. `Err` names the
 /// builder whose body builder is missing.
 pub fn body_fields_on_the_call(file: &mut syn::File) -> Result<(), String> {
@@ -475,5 +609,72 @@ mod tests {
         builders.clear();
         let error = body_fields_on_the_call(&mut file).unwrap_err();
         assert!(error.contains("builder::GenerateUserToken"), "{error}");
+    }
+
+    #[test]
+    fn date_time_setters_take_into_date_time_and_others_are_untouched() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Event {
+                pub fn at<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self.at = value.try_into().map(Some).map_err(|e| format!("at: {e}"));
+                    self
+                }
+                pub fn day<V>(mut self, value: V) -> Self
+                where
+                    V: std::convert::TryInto<chrono::naive::NaiveDate>,
+                {
+                    self.day = value.try_into().map_err(|_| "day".to_string());
+                    self
+                }
+                pub fn count<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<i64>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self.count = value.try_into().map_err(|e| format!("{e}"));
+                    self
+                }
+            }
+        };
+        assert_eq!(date_time_setters_take_strings(&mut file), Ok(2));
+        let code = quote::quote!(#file).to_string().replace(' ', "");
+        assert!(
+            code.contains("T:crate::IntoDateTime<::chrono::DateTime<::chrono::offset::Utc>>{"),
+            "{code}"
+        );
+        assert!(
+            code.contains("V:crate::IntoDateTime<chrono::naive::NaiveDate>{"),
+            "{code}"
+        );
+        assert_eq!(
+            code.matches("crate::IntoDateTime::into_date_time(value)")
+                .count(),
+            2
+        );
+        // Other setters keep `TryInto` and their `T::Error` bound.
+        assert!(code.contains("T:::std::convert::TryInto<i64>,T::Error:::std::fmt::Display"));
+    }
+
+    #[test]
+    fn a_date_time_setter_that_does_not_convert_its_value_is_an_error() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Event {
+                pub fn at<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                {
+                    self.at = convert(value);
+                    self
+                }
+            }
+        };
+        assert_eq!(
+            date_time_setters_take_strings(&mut file),
+            Err("at".to_owned())
+        );
     }
 }
