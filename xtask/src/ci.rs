@@ -24,6 +24,20 @@ const STEPS: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
+        "docs (rustdoc warnings are errors)",
+        "cargo",
+        &[
+            "rustdoc",
+            "-p",
+            "hyperspell",
+            "--features",
+            "mock",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ),
+    (
         "vendored spec matches its lock",
         "cargo",
         &["xtask", "sync-spec", "--check"],
