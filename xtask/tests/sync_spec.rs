@@ -576,19 +576,6 @@ fn a_refused_connection_is_refused() {
 }
 
 #[test]
-fn an_unresolvable_host_is_refused() {
-    Project::seeded("unresolvable").refused(
-        &[
-            "--from",
-            "http://hyperspell-spec.invalid/hyperspell.yaml",
-            "--timeout",
-            "10",
-        ],
-        &["hyperspell-spec.invalid"],
-    );
-}
-
-#[test]
 fn a_server_that_does_not_answer_times_out() {
     let server = Server::start(vec![(
         "/hang.yaml",
