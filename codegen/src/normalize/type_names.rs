@@ -118,7 +118,13 @@ fn share_identical_leaf_types(doc: &mut Value) -> Vec<Note> {
             return;
         };
         taken.insert(typify_type_name(title));
-        if place == super::visit::Place::Component || !is_leaf_type(schema) {
+        // An enum listing `null` is typified as a wrapper plus an inner type of the same
+        // title: as a component it would define its name twice.
+        let null_in_enum = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.contains(&Value::Null));
+        if place == super::visit::Place::Component || !is_leaf_type(schema) || null_in_enum {
             return;
         }
         let canonical: Map<String, Value> = schema
@@ -687,6 +693,33 @@ mod tests {
             Some("OtherLabelsValue")
         );
         assert!(notes.iter().any(|n| n.pointer == shared), "{notes:?}");
+    }
+
+    /// typify turns an enum listing `null` into a wrapper and an inner type with the same
+    /// title; shared, both would be named after the component (seen in two corpus specs).
+    #[test]
+    fn enums_listing_null_are_not_shared() {
+        let tier = json!({"type": "string", "nullable": true, "enum": ["auto", "flex", null]});
+        let mut doc = doc(
+            json!({
+                "ChatRequest": {"type": "object", "properties": {"service_tier": tier.clone()}},
+                "EmbedRequest": {"type": "object", "properties": {"service_tier": tier}}
+            }),
+            json!({}),
+        );
+        type_names(&mut doc);
+        assert_eq!(
+            doc.pointer("/components/schemas/ServiceTier"),
+            None,
+            "{doc:#}"
+        );
+        for owner in ["ChatRequest", "EmbedRequest"] {
+            let place = format!("/components/schemas/{owner}/properties/service_tier");
+            assert_eq!(
+                title(&doc, &place).as_deref(),
+                Some(format!("{owner}ServiceTier").as_str())
+            );
+        }
     }
 
     #[test]
