@@ -76,3 +76,56 @@ fn an_any_of_told_apart_by_tag_is_an_enum_not_a_struct_of_every_branch() {
         "one tag per node: {text}"
     );
 }
+
+#[test]
+fn every_decoding_path_gives_the_same_tree() {
+    // From bytes the outermost union buffers the JSON text once and decodes nested unions in
+    // one pass; from a `Value` it goes through the value. A node that does not fit, deep
+    // inside, sends the whole tree down the slow tolerant path: the result is the same.
+    let tree = json!({
+        "type": "callout",
+        "children": [
+            {"title": "tag not first", "type": "callout", "children": [
+                {"type": "callout", "children": [{"type": "text", "text": 5}]},
+                {"type": "text", "text": "fine"},
+                "not an object",
+                {"no": "tag"},
+                {"type": 7},
+            ]},
+            {"type": "hologram", "frames": [1, 2, 3]},
+        ]
+    });
+    let from_value: Callout = serde_json::from_value(tree.clone()).unwrap();
+    let text = serde_json::to_string(&tree).unwrap();
+    let from_str: Callout = serde_json::from_str(&text).unwrap();
+    let from_slice: Callout = serde_json::from_slice(text.as_bytes()).unwrap();
+    let from_reader: Callout = serde_json::from_reader(text.as_bytes()).unwrap();
+    assert_eq!(from_str, from_value);
+    assert_eq!(from_slice, from_value);
+    assert_eq!(from_reader, from_value);
+    assert_eq!(serde_json::to_value(&from_str).unwrap(), tree);
+
+    let outer = from_str.children.unwrap();
+    let CalloutChildrenItem::Callout(inner) = &outer[0] else {
+        panic!("a tag after other fields still decodes: {:?}", outer[0])
+    };
+    let inner = inner.children.as_ref().unwrap();
+    let CalloutChildrenItem::Callout(deepest) = &inner[0] else {
+        panic!(
+            "only the node that does not fit is kept as JSON: {:?}",
+            inner[0]
+        )
+    };
+    assert!(matches!(
+        &deepest.children.as_ref().unwrap()[0],
+        CalloutChildrenItem::Unknown(raw) if raw["text"] == 5
+    ));
+    assert!(matches!(&inner[1], CalloutChildrenItem::Text(t) if t.text == "fine"));
+    for unknown in &inner[2..] {
+        assert!(
+            matches!(unknown, CalloutChildrenItem::Unknown(_)),
+            "{unknown:?}"
+        );
+    }
+    assert!(matches!(&outer[1], CalloutChildrenItem::Unknown(_)));
+}

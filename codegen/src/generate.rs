@@ -149,7 +149,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, Diagnostic>
     })?;
     timings.lap("syn parse");
     merge_modules(&mut file);
-    unions::tag_unions(&mut file);
+    unions::tag_unions(spec, &mut file)?;
     open_enums::open(spec, &mut file)?;
     redact::redact_secrets(&mut file);
     if options.flavor == Flavor::Hyperspell {

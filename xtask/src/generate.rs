@@ -183,7 +183,8 @@ fn crate_name_for(spec: &Path) -> String {
 pub const STANDALONE_DEPENDENCIES: &str = r#"progenitor-client = "0.15.1"
 reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream", "multipart"] }
 serde = { version = "1", features = ["derive"] }
-serde_json = "1"
+# `raw_value`: discriminated unions decode in one pass (see codegen `generate/unions.rs`).
+serde_json = { version = "1", features = ["raw_value"] }
 bytes = "1"
 chrono = { version = "0.4", default-features = false, features = ["serde", "clock", "std"] }
 futures = "0.3"
