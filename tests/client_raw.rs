@@ -32,7 +32,10 @@ async fn json_body_with_credentials_and_acting_user() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.into_inner(), RawResponse::Json(json!({"token": "t"})));
+    assert_eq!(
+        response.into_inner(),
+        RawResponse::Json(json!({"token": "t"}))
+    );
 }
 
 #[tokio::test]
@@ -51,7 +54,10 @@ async fn path_and_query_parameters() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.into_inner(), RawResponse::Json(json!({"ok": true})));
+    assert_eq!(
+        response.into_inner(),
+        RawResponse::Json(json!({"ok": true}))
+    );
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].url.path(), "/memories/get/vault/doc%201");
 }
@@ -99,7 +105,10 @@ async fn non_json_and_empty_bodies() {
         RawResponse::Bytes("plain".into())
     );
     let empty = client.raw(&operations::USER_INFO).send().await.unwrap();
-    assert_eq!(empty.into_inner(), RawResponse::Json(serde_json::Value::Null));
+    assert_eq!(
+        empty.into_inner(),
+        RawResponse::Json(serde_json::Value::Null)
+    );
 }
 
 #[tokio::test]
@@ -176,6 +185,9 @@ async fn into_stream_follows_cursors_and_repeats_the_query() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(items, vec![json!({"n": 1}), json!({"n": 2}), json!({"n": 3})]);
+    assert_eq!(
+        items,
+        vec![json!({"n": 1}), json!({"n": 2}), json!({"n": 3})]
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
