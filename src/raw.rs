@@ -244,7 +244,7 @@ impl<'a> RawRequest<'a> {
         let is_json = headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_none_or(|ct| is_json_content_type(ct));
+            .is_none_or(is_json_content_type);
         let body = response.bytes().await.map_err(P::ResponseBodyError)?;
         let body = if !is_json {
             RawResponse::Bytes(body)

@@ -40,6 +40,8 @@ pub struct Printer {
     format: Format,
     color: bool,
     transform: Option<Transform>,
+    /// Whether a YAML document was written (the next one starts with `---`).
+    yaml_started: std::cell::Cell<bool>,
 }
 
 impl Printer {
@@ -52,6 +54,7 @@ impl Printer {
             format,
             color,
             transform,
+            yaml_started: std::cell::Cell::new(false),
         }
     }
 
@@ -93,11 +96,14 @@ impl Printer {
             },
             Format::Yaml => {
                 let text = serde_saphyr::to_string(value).map_err(io::Error::other)?;
+                if self.yaml_started.replace(true) {
+                    writeln!(out, "---")?;
+                }
                 out.write_all(text.as_bytes())?;
                 if !text.ends_with('\n') {
                     writeln!(out)?;
                 }
-                writeln!(out, "---")
+                Ok(())
             }
         }
     }
@@ -259,7 +265,12 @@ mod tests {
             text(Some(Format::Json), true),
             "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": null\n}\n"
         );
-        assert!(text(Some(Format::Yaml), false).contains("a:\n"));
+        assert!(text(Some(Format::Yaml), false).starts_with("a:\n"));
+        let mut out = Vec::new();
+        let yaml = Printer::new(Some(Format::Yaml), false, None);
+        yaml.print(&mut out, json!({"count": 1})).unwrap();
+        yaml.print(&mut out, json!({"count": 2})).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "count: 1\n---\ncount: 2\n");
         let mut out = Vec::new();
         Printer::new(Some(Format::Raw), false, None)
             .print(&mut out, json!("plain"))

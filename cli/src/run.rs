@@ -302,11 +302,9 @@ fn file_part(flag: &str, path: &str) -> Result<FilePart, Failure> {
 
 /// The failure for an error of the client, with its exit code.
 fn api_failure(error: &Error, debug: bool) -> Failure {
-    if debug {
-        if let Some(status) = error.status() {
-            eprintln!("< {status}");
-            print_headers("<", error.headers());
-        }
+    if let (true, Some(status)) = (debug, error.status()) {
+        eprintln!("< {status}");
+        print_headers("<", error.headers());
     }
     let code = match error.kind() {
         _ if error.status().is_some() => exit::API,
@@ -316,11 +314,9 @@ fn api_failure(error: &Error, debug: bool) -> Failure {
         _ => exit::OTHER,
     };
     let mut message = error.to_string();
-    if let Some(body) = error.body() {
-        if !message.contains(body.trim()) {
-            message.push_str("\nresponse body: ");
-            message.push_str(body.trim());
-        }
+    if let Some(body) = error.body().filter(|b| !message.contains(b.trim())) {
+        message.push_str("\nresponse body: ");
+        message.push_str(body.trim());
     }
     Failure { code, message }
 }
