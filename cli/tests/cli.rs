@@ -639,3 +639,41 @@ fn every_operation_is_a_command() {
         assert!(help.contains(op.path), "{}: {help}", op.call);
     }
 }
+
+/// A real terminal (a pty, by util-linux `script`), not the `HYPERSPELL_CLI_TTY` override:
+/// stdout is detected as a terminal and gets indented, colored JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_terminal_gets_colored_output() {
+    assert!(
+        std::path::Path::new("/usr/bin/script").exists(),
+        "this test needs util-linux `script` (/usr/bin/script) to run the binary on a pty"
+    );
+    let server = token_server().await;
+    let command = format!(
+        "{} --api-key {KEY} --base-url {} auth user-token --user-id u",
+        support::BIN,
+        server.uri()
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        let mut script = std::process::Command::new("/usr/bin/script");
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("HYPERSPELL_") || name == "NO_COLOR" {
+                script.env_remove(name);
+            }
+        }
+        script
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\x1b[34;1m\"token\"\x1b[0m: \x1b[32m\"jwt-abc\"\x1b[0m"),
+        "{text:?}"
+    );
+    assert!(text.lines().count() > 2, "{text:?}");
+}
