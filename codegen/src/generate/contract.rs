@@ -1265,6 +1265,46 @@ mod tests {
     }
 
     #[test]
+    fn input_samples_set_required_inputs_or_all() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/things/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true,
+                                "schema": {"type": "integer", "minimum": 3}}],
+                "post": {
+                    "operationId": "make_thing",
+                    "parameters": [{"name": "tags", "in": "query",
+                                    "schema": {"type": "array", "items": {"type": "string"}}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["name"],
+                        "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}
+                    }}}}
+                },
+                "get": {"operationId": "get_thing"}
+            }}
+        });
+        let required = input_samples(&doc, false);
+        let all = input_samples(&doc, true);
+        assert_eq!(required.len(), 2);
+        let post = required.iter().find(|s| s.method == "POST").unwrap();
+        assert_eq!(post.path, "/things/{id}");
+        assert_eq!(post.params, vec![("id".into(), "path".into(), json!(3))]);
+        assert_eq!(post.body, Some(json!({"name": "string"})));
+        assert!(!post.multipart);
+        let post = all.iter().find(|s| s.method == "POST").unwrap();
+        let tags = post.params.iter().find(|p| p.0 == "tags").unwrap();
+        assert_eq!(
+            tags.2,
+            json!(["string", "string2"]),
+            "two items show the array style"
+        );
+        assert_eq!(post.body.as_ref().unwrap()["size"], json!(1));
+        let get = all.iter().find(|s| s.method == "GET").unwrap();
+        assert_eq!(get.body, None);
+        assert_eq!(get.params.len(), 1, "the path item's parameter");
+    }
+
+    #[test]
     fn strings_honour_format_and_length() {
         let doc = json!({});
         assert_eq!(
