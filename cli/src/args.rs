@@ -132,7 +132,10 @@ fn add_globals(mut clap: Clap, shadowed: &HashSet<String>) -> Clap {
         }
         let mut arg = Arg::new(*id).long(*id).help(*help);
         arg = match value {
-            Some(name) => arg.value_name(*name).num_args(1),
+            Some(name) => arg
+                .value_name(*name)
+                .num_args(1)
+                .allow_negative_numbers(true),
             None => arg.action(ArgAction::SetTrue),
         };
         clap = clap.arg(arg);
@@ -280,15 +283,18 @@ fn input_arg(command: &Command, input: &Input, flag: &str) -> Arg {
         .long_help(help)
         .num_args(1);
     arg = match input.kind {
-        Kind::Integer => arg.value_parser(|s: &str| {
+        Kind::Integer => arg.allow_negative_numbers(true).value_parser(|s: &str| {
             s.parse::<i64>()
                 .map(|_| s.to_owned())
                 .map_err(|_| format!("`{s}` is not an integer"))
         }),
-        Kind::Number => arg.value_parser(|s: &str| match s.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(s.to_owned()),
-            _ => Err(format!("`{s}` is not a number")),
-        }),
+        Kind::Number => {
+            arg.allow_negative_numbers(true)
+                .value_parser(|s: &str| match s.parse::<f64>() {
+                    Ok(n) if n.is_finite() => Ok(s.to_owned()),
+                    _ => Err(format!("`{s}` is not a number")),
+                })
+        }
         Kind::Boolean => arg.value_parser(|s: &str| match s {
             "true" | "false" => Ok(s.to_owned()),
             _ => Err(format!("`{s}` is not a boolean (true or false)")),

@@ -677,3 +677,42 @@ async fn a_real_terminal_gets_colored_output() {
     );
     assert!(text.lines().count() > 2, "{text:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn negative_numbers_are_values_not_flags() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/memories/query"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"documents": []})))
+        .mount(&server)
+        .await;
+    let out = cli(
+        &server,
+        &[
+            "--api-key",
+            KEY,
+            "memories",
+            "search",
+            "--query",
+            "q",
+            "--max-results",
+            "-1",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(body(&requests[0]), json!({"query": "q", "max_results": -1}));
+    // and a negative timeout is refused by name, not taken for a flag
+    let out = cli(
+        &server,
+        &["--api-key", KEY, "--timeout", "-1", "auth", "me"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("invalid value `-1` for --timeout"),
+        "{}",
+        stderr(&out)
+    );
+}
