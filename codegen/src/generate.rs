@@ -15,7 +15,7 @@ use crate::normalize;
 #[cfg(feature = "contract")]
 mod contract;
 #[cfg(feature = "contract")]
-pub use contract::response_samples;
+pub use contract::{InputSample, input_samples, response_samples};
 mod extra_fields;
 mod mock_fixes;
 mod multipart;

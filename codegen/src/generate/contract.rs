@@ -306,6 +306,77 @@ pub fn response_samples(doc: &Value, rotation: usize) -> Vec<(String, String, Va
     samples
 }
 
+/// One operation's inputs as data, synthesized as for the contract calls: for clients driven
+/// by data rather than by typed builders (the `hyperspell` command line's contract test).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputSample {
+    /// Upper-case HTTP method.
+    pub method: String,
+    pub path: String,
+    /// (name, `path` or `query`, value) of every parameter set.
+    pub params: Vec<(String, String, Value)>,
+    /// The body's top-level fields (JSON or multipart form), if a body is sent.
+    pub body: Option<Value>,
+    /// The body is `multipart/form-data` (binary fields are strings: the file's content).
+    pub multipart: bool,
+}
+
+/// [`InputSample`]s of every operation of `doc` (a normalized document), in document order:
+/// only the required inputs, or (`all`) every input.
+pub fn input_samples(doc: &Value, all: bool) -> Vec<InputSample> {
+    let synth = Synth { doc, rotation: 0 };
+    let mode = if all { Mode::All } else { Mode::Required };
+    let (operations, _) = crate::naming::name_operations(doc);
+    let mut samples = Vec::new();
+    for operation in &operations {
+        let Some(object) = doc.pointer(&operation.pointer) else {
+            continue;
+        };
+        let item_parameters = operation
+            .pointer
+            .rsplit_once('/')
+            .and_then(|(item, _)| doc.pointer(item))
+            .and_then(|item| item.get("parameters"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut params = Vec::new();
+        for parameter in parameters(doc, object, &item_parameters) {
+            let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+            let location = parameter["in"].as_str().unwrap_or_default().to_owned();
+            let required = location == "path" || parameter["required"] == true;
+            let schema = parameter.get("schema").cloned().unwrap_or(json!({}));
+            if required {
+                params.push((name, location, synth.param(&schema, Mode::Required, false)));
+            } else if all {
+                let two = location == "query" && synth.is_array(&schema);
+                params.push((name, location, synth.param(&schema, Mode::All, two)));
+            }
+        }
+        let mut body = None;
+        let mut multipart = false;
+        if let Some(request_body) = object.get("requestBody").map(|b| synth.resolve(b)) {
+            let body_required = request_body["required"] == true;
+            let content = request_body.get("content").and_then(Value::as_object);
+            if let Some((media, entry)) = content.and_then(|c| c.iter().next()) {
+                multipart = media.starts_with("multipart/form-data");
+                let schema = entry.get("schema").cloned().unwrap_or(json!({}));
+                if body_required || all {
+                    body = Some(synth.value(&schema, mode, 0, &mut Vec::new(), !all));
+                }
+            }
+        }
+        samples.push(InputSample {
+            method: operation.method.clone(),
+            path: operation.path.clone(),
+            params,
+            body,
+            multipart,
+        });
+    }
+    samples
+}
+
 /// The statements of one operation's call function.
 fn operation_calls(
     doc: &Value,
@@ -1191,6 +1262,46 @@ mod tests {
 
     fn synth(doc: &Value, schema: Value, mode: Mode) -> Value {
         Synth { doc, rotation: 0 }.value(&schema, mode, 0, &mut Vec::new(), true)
+    }
+
+    #[test]
+    fn input_samples_set_required_inputs_or_all() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/things/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true,
+                                "schema": {"type": "integer", "minimum": 3}}],
+                "post": {
+                    "operationId": "make_thing",
+                    "parameters": [{"name": "tags", "in": "query",
+                                    "schema": {"type": "array", "items": {"type": "string"}}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["name"],
+                        "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}
+                    }}}}
+                },
+                "get": {"operationId": "get_thing"}
+            }}
+        });
+        let required = input_samples(&doc, false);
+        let all = input_samples(&doc, true);
+        assert_eq!(required.len(), 2);
+        let post = required.iter().find(|s| s.method == "POST").unwrap();
+        assert_eq!(post.path, "/things/{id}");
+        assert_eq!(post.params, vec![("id".into(), "path".into(), json!(3))]);
+        assert_eq!(post.body, Some(json!({"name": "string"})));
+        assert!(!post.multipart);
+        let post = all.iter().find(|s| s.method == "POST").unwrap();
+        let tags = post.params.iter().find(|p| p.0 == "tags").unwrap();
+        assert_eq!(
+            tags.2,
+            json!(["string", "string2"]),
+            "two items show the array style"
+        );
+        assert_eq!(post.body.as_ref().unwrap()["size"], json!(1));
+        let get = all.iter().find(|s| s.method == "GET").unwrap();
+        assert_eq!(get.body, None);
+        assert_eq!(get.params.len(), 1, "the path item's parameter");
     }
 
     #[test]
