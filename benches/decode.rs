@@ -9,7 +9,7 @@
 //! `Unknown` variant, so it times the real typed path, and reports (as a FINDING line) when
 //! the typed page does not re-encode to the same JSON.
 //!
-//! The same page then goes over HTTP from a local server (`list_memories().send()`, the
+//! The same page then goes over HTTP from a local server (`memories().list().send()`, the
 //! client as users build it, which asks for compressed responses): bytes on the wire and
 //! wall time, uncompressed and compressed with each codec; and the decode ratio again with
 //! the decompression included on both sides. On loopback the wire is free, so the wall
@@ -169,7 +169,7 @@ fn over_the_wire(bytes: &[u8], rounds: usize) -> bool {
     let mut plain = fetch(&plain_server);
 
     println!(
-        "over HTTP: list_memories().send() from a local server, the page as is and compressed; \
+        "over HTTP: memories().list().send() from a local server, the page as is and compressed; \
          median of {rounds} runs each (alternating with the uncompressed one, after 1 warm-up)"
     );
     println!();
