@@ -6,16 +6,6 @@
 //! client's hooks (credentials as the operation's security says, `X-As-User`, `User-Agent`,
 //! per-attempt timeout), the retry loop, the tracing span and the typed [`Error`]; paging
 //! follows the same rule as `into_stream()` ([`crate::runtime::paginate`]).
-//!
-//! ```no_run
-//! # async fn f(client: hyperspell::Client) -> Result<(), hyperspell::Error> {
-//! let token = client
-//!     .raw(&hyperspell::operations::GENERATE_USER_TOKEN)
-//!     .json(serde_json::json!({"user_id": "u1"}))
-//!     .send()
-//!     .await?;
-//! # Ok(()) }
-//! ```
 
 use std::fmt;
 use std::sync::Arc;
@@ -52,7 +42,19 @@ enum Body {
 
 type Inspect = Arc<dyn Fn(&reqwest::Request) + Send + Sync>;
 
-/// A request for one operation, built from data: see the [module documentation](self).
+/// A request for one operation, built from data ([`Client::raw`]): path parameters, query
+/// pairs and a JSON or multipart body; sent through the same runtime as a typed builder's
+/// `send()` (the client's hooks, the retry loop, the tracing span, the typed [`Error`]).
+///
+/// ```no_run
+/// # async fn f(client: hyperspell::Client) -> Result<(), hyperspell::Error> {
+/// let token = client
+///     .raw(&hyperspell::operations::GENERATE_USER_TOKEN)
+///     .json(serde_json::json!({"user_id": "u1"}))
+///     .send()
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct RawRequest<'a> {
     client: &'a Client,
