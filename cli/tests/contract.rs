@@ -6,15 +6,19 @@
 //! breaks the spec, and notes values out of range in `x-steady-error-*` headers (which the
 //! CLI prints with `--debug`): both are failures, listed together at the end.
 //!
-//! Needs `STEADY_BIN` (`.ci/run` exports it); fails loudly without it.
+//! Steady is started by the client contract tests' launcher (`hyperspell_contract_tests::steady`:
+//! `$STEADY_BIN`, which `.ci/run` exports, else the one installed in `target/steady`, else
+//! `npx`); the test fails loudly, never skips, when none starts.
 
 mod support;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::Path;
 
+use hyperspell_contract_tests::steady::Steady;
 use serde_json::Value;
-use support::{KEY, Steady, hyperspell, run, stderr, stdout};
+use support::{KEY, hyperspell, run, stderr, stdout};
 
 const COMMANDS: &str = include_str!(concat!(env!("OUT_DIR"), "/commands.json"));
 
@@ -70,7 +74,10 @@ fn words(kind: &str, value: &Value) -> Vec<String> {
 
 #[test]
 fn every_operation_through_the_cli_matches_the_spec_in_steady() {
-    let steady = Steady::start();
+    let steady = Steady::start(
+        &support::spec_path(),
+        Path::new(env!("CARGO_TARGET_TMPDIR")),
+    );
     let base_url = steady.base_url();
     let spec = hyperspell_codegen::load_file(&support::spec_path()).unwrap();
     let (doc, _) = hyperspell_codegen::normalize::normalize(&spec).unwrap();
