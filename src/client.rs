@@ -95,12 +95,7 @@ impl Shared {
     /// [`ClientState::apply`].
     #[inline(never)]
     fn apply_default_headers(&self, headers: &mut HeaderMap) {
-        for name in self.default_headers.keys() {
-            headers.remove(name);
-            for value in self.default_headers.get_all(name) {
-                headers.append(name.clone(), value.clone());
-            }
-        }
+        replace_headers(headers, &self.default_headers);
     }
 
     fn new(default_headers: HeaderMap) -> Shared {
@@ -208,6 +203,16 @@ impl ClientState {
     }
 }
 
+/// Every header `from` names replaces those of its name in `headers` (all of its values).
+fn replace_headers(headers: &mut HeaderMap, from: &HeaderMap) {
+    for name in from.keys() {
+        headers.remove(name);
+        for value in from.get_all(name) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+}
+
 /// Sets (or removes) the credential headers that default headers also named, replacing their
 /// values. Out of line: rare, and [`ClientState::apply`] runs for every request.
 #[inline(never)]
@@ -276,12 +281,7 @@ impl RequestExtras {
     /// `other`'s entries over `self`'s (later options win, name by name).
     fn merged(&self, other: &RequestExtras) -> RequestExtras {
         let mut out = self.clone();
-        for name in other.headers.keys() {
-            out.headers.remove(name);
-            for value in other.headers.get_all(name) {
-                out.headers.append(name.clone(), value.clone());
-            }
-        }
+        replace_headers(&mut out.headers, &other.headers);
         out.query
             .retain(|(name, _)| !other.query.iter().any(|(n, _)| n == name));
         out.query.extend(other.query.iter().cloned());
@@ -294,13 +294,7 @@ impl RequestExtras {
     /// Puts the extras on one request. The error says what could not be applied.
     fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
         if !self.headers.is_empty() {
-            let headers = request.headers_mut();
-            for name in self.headers.keys() {
-                headers.remove(name);
-                for value in self.headers.get_all(name) {
-                    headers.append(name.clone(), value.clone());
-                }
-            }
+            replace_headers(request.headers_mut(), &self.headers);
         }
         if !self.query.is_empty() {
             let url = request.url_mut();
@@ -322,7 +316,7 @@ impl RequestExtras {
     }
 
     fn apply_body(&self, request: &mut reqwest::Request) -> Result<(), String> {
-        let fields = self.body.keys().cloned().collect::<Vec<_>>().join(", ");
+        let fields = || self.body.keys().cloned().collect::<Vec<_>>().join(", ");
         let mut object = match request.body() {
             None => serde_json::Map::new(),
             Some(body) => {
@@ -333,14 +327,16 @@ impl RequestExtras {
                     .is_some_and(|v| v.starts_with("application/json"));
                 let bytes = body.as_bytes().filter(|_| is_json).ok_or_else(|| {
                     format!(
-                        "extra body fields ({fields}) apply to JSON bodies; this request's body is not JSON"
+                        "extra body fields ({}) apply to JSON bodies; this request's body is not JSON",
+                        fields()
                     )
                 })?;
                 match serde_json::from_slice(bytes) {
                     Ok(serde_json::Value::Object(object)) => object,
                     _ => {
                         return Err(format!(
-                            "extra body fields ({fields}) apply to a JSON object body; this request's body is not an object"
+                            "extra body fields ({}) apply to a JSON object body; this request's body is not an object",
+                            fields()
                         ));
                     }
                 }
