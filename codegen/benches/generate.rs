@@ -4,22 +4,10 @@
 //! the calls moved there), in one process, median of 7 each.
 //! Run: `cargo bench -p hyperspell-codegen --bench generate` (debug build: `--profile dev`).
 
-use std::time::Instant;
+mod common;
 
+use common::median_ms;
 use hyperspell_codegen::{Flavor, Options, ResourceMap, generate, load_file};
-
-fn median_ms(run: &dyn Fn() -> usize) -> (f64, usize) {
-    let mut bytes = 0;
-    let mut samples: Vec<f64> = (0..7)
-        .map(|_| {
-            let start = Instant::now();
-            bytes = run();
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    (samples[samples.len() / 2], bytes)
-}
 
 fn main() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/hyperspell.yaml");
@@ -36,8 +24,9 @@ fn main() {
         let generated = generate(&spec, &options).expect("the vendored spec generates");
         generated.code.len() + generated.contract.as_ref().map_or(0, String::len)
     };
-    let (client_ms, client_bytes) = median_ms(&|| run(false));
-    let (contract_ms, contract_bytes) = median_ms(&|| run(true));
+    let (mut client_bytes, mut contract_bytes) = (0, 0);
+    let client_ms = median_ms(7, || client_bytes = run(false));
+    let contract_ms = median_ms(7, || contract_bytes = run(true));
     println!("client only (build.rs):       {client_ms:7.0} ms, {client_bytes} bytes of code");
     println!("client + contract calls:      {contract_ms:7.0} ms, {contract_bytes} bytes of code");
     println!(

@@ -2,19 +2,9 @@
 //! which the pipeline uses, against the deprecated serde_yaml, in one process; both must give
 //! the same `serde_json::Value`. Run: `cargo bench -p hyperspell-codegen --bench yaml`.
 
-use std::time::Instant;
+mod common;
 
-fn median_ms(run: &dyn Fn()) -> f64 {
-    let mut samples: Vec<f64> = (0..9)
-        .map(|_| {
-            let start = Instant::now();
-            run();
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
-}
+use common::median_ms;
 
 fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -29,10 +19,10 @@ fn main() {
         let saphyr: serde_json::Value = serde_saphyr::from_str(&text).expect("serde-saphyr parses");
         let yaml: serde_json::Value = serde_yaml::from_str(&text).expect("serde_yaml parses");
         assert_eq!(saphyr, yaml, "{path}: the parsers disagree");
-        let saphyr_ms = median_ms(&|| {
+        let saphyr_ms = median_ms(9, || {
             let _: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
         });
-        let yaml_ms = median_ms(&|| {
+        let yaml_ms = median_ms(9, || {
             let _: serde_json::Value = serde_yaml::from_str(&text).unwrap();
         });
         println!(
